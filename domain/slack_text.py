@@ -1,0 +1,67 @@
+"""Slack's message text: timestamps, mentions and mrkdwn escaping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+_TS = re.compile(r"^\d{1,12}\.\d{1,6}$")
+_MENTION = re.compile(r"<([@#!])([^>|]+)(?:\|([^>]*))?>")
+
+
+class InvalidTimestamp(ValueError):
+    def __init__(self, ts: object) -> None:
+        super().__init__(f"{ts!r} is not a Slack message timestamp")
+
+
+def ts_to_datetime(ts: str) -> datetime:
+    """The moment a Slack `ts` stands for, in UTC, exact to the microsecond.
+
+    The `ts` stays a string everywhere else: it is the message's id.
+    """
+    if not isinstance(ts, str) or not _TS.match(ts):
+        raise InvalidTimestamp(ts)
+    try:
+        seconds = Decimal(ts)
+    except InvalidOperation:
+        raise InvalidTimestamp(ts) from None
+    whole = int(seconds)
+    micros = int((seconds - whole) * 1_000_000)
+    return datetime.fromtimestamp(whole, UTC).replace(microsecond=micros)
+
+
+def datetime_to_ts(moment: datetime, sequence: int = 0) -> str:
+    """A Slack-shaped `ts` for a moment (used by the demo and tests)."""
+    micros = moment.microsecond + sequence
+    return f"{int(moment.timestamp()):010d}.{micros:06d}"
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape `&`, `<` and `>` so that echoed text cannot ping or link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain_mentions(text: str, name_of: Callable[[str], str | None]) -> str:
+    """Turn `<@U…>`, `<#C…|name>` and `<!here>` into readable names.
+
+    `name_of` maps a user id to a display name (None when unknown).
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        sigil, ident, label = match.groups()
+        if sigil == "@":
+            return "@" + (label or name_of(ident) or ident)
+        if sigil == "#":
+            return "#" + (label or ident)
+        if sigil == "!":
+            return "@" + (label or ident.split("^", 1)[0])
+        return match.group(0)
+
+    return _MENTION.sub(replace, text)
+
+
+def unescape_slack(text: str) -> str:
+    """Undo the HTML escaping Slack applies to message text."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -1,0 +1,144 @@
+"""Timeline events and the reactions that tag them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from store.models import TimelineEvent, TimelineTag
+from store.types import utc_now
+
+
+def get_event_for_message(
+    session: Session, *, team_id: str, channel_id: str, message_ts: str
+) -> TimelineEvent | None:
+    return session.exec(
+        select(TimelineEvent).where(
+            TimelineEvent.team_id == team_id,
+            TimelineEvent.channel_id == channel_id,
+            TimelineEvent.message_ts == message_ts,
+        )
+    ).first()
+
+
+def record_event(
+    session: Session, *, event: TimelineEvent
+) -> tuple[TimelineEvent, bool]:
+    """Store a tagged message's event unless the message already has one.
+
+    Returns the stored event and whether it is new. A deleted-by-untagging
+    event is not revived here; callers decide. The unique key on
+    (team, channel, message ts) settles races between retries and replicas.
+    """
+    if event.message_ts is not None:
+        existing = get_event_for_message(
+            session,
+            team_id=event.team_id,
+            channel_id=event.channel_id,
+            message_ts=event.message_ts,
+        )
+        if existing is not None:
+            return existing, False
+    try:
+        with session.begin_nested():
+            session.add(event)
+    except IntegrityError:
+        existing = get_event_for_message(
+            session,
+            team_id=event.team_id,
+            channel_id=event.channel_id,
+            message_ts=event.message_ts,
+        )
+        if existing is None:
+            raise
+        return existing, False
+    return event, True
+
+
+def add_tag(
+    session: Session, *, event: TimelineEvent, user_id: str, reaction: str
+) -> bool:
+    """Remember that `user_id` tagged the event's message; False if known."""
+    tag = TimelineTag(
+        team_id=event.team_id,
+        event_id=event.id,
+        channel_id=event.channel_id,
+        message_ts=event.message_ts,
+        user_id=user_id,
+        reaction=reaction,
+    )
+    try:
+        with session.begin_nested():
+            session.add(tag)
+    except IntegrityError:
+        return False
+    return True
+
+
+def remove_tag(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    message_ts: str,
+    user_id: str,
+    reaction: str,
+) -> int:
+    """Forget one reaction tag; returns how many tags the message has left."""
+    tags = session.exec(
+        select(TimelineTag).where(
+            TimelineTag.team_id == team_id,
+            TimelineTag.channel_id == channel_id,
+            TimelineTag.message_ts == message_ts,
+        )
+    ).all()
+    left = 0
+    for tag in tags:
+        if tag.user_id == user_id and tag.reaction == reaction:
+            session.delete(tag)
+        else:
+            left += 1
+    session.flush()
+    return left
+
+
+def delete_event(session: Session, *, event: TimelineEvent) -> None:
+    """Remove an event that no tag holds any more (an untagged message)."""
+    for tag in session.exec(
+        select(TimelineTag).where(TimelineTag.event_id == event.id)
+    ).all():
+        session.delete(tag)
+    session.delete(event)
+    session.flush()
+
+
+def list_events(
+    session: Session, *, team_id: str, incident_id: int, include_deleted: bool = False
+) -> list[TimelineEvent]:
+    """The incident's events in time order (ties broken by when they were stored)."""
+    query = select(TimelineEvent).where(
+        TimelineEvent.team_id == team_id, TimelineEvent.incident_id == incident_id
+    )
+    if not include_deleted:
+        query = query.where(col(TimelineEvent.deleted_at).is_(None))
+    query = query.order_by(col(TimelineEvent.occurred_at), col(TimelineEvent.id))
+    return list(session.exec(query).all())
+
+
+def mark_message_deleted(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    message_ts: str,
+    at: datetime | None = None,
+) -> TimelineEvent | None:
+    event = get_event_for_message(
+        session, team_id=team_id, channel_id=channel_id, message_ts=message_ts
+    )
+    if event is not None and event.deleted_at is None:
+        event.deleted_at = at or utc_now()
+        session.add(event)
+    return event
