@@ -1,0 +1,2 @@
+"""The composition root: settings, logging, the Bolt app, the servers, the
+scheduler and the `pirbot` command line."""

@@ -126,4 +126,5 @@ def load_settings(**overrides) -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise ConfigError(f"{variable} is invalid: {first['msg']}.") from None
+        reason = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{variable} is invalid: {reason}.") from None

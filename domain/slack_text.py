@@ -65,3 +65,9 @@ def plain_mentions(text: str, name_of: Callable[[str], str | None]) -> str:
 def unescape_slack(text: str) -> str:
     """Undo the HTML escaping Slack applies to message text."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def slack_date(moment: datetime) -> str:
+    """A moment Slack shows in each reader's own time zone (UTC as fallback)."""
+    fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short}} {{time}}|{fallback}>"

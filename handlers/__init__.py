@@ -1,0 +1,18 @@
+"""Slack listeners, grouped by what a person does.
+
+Each module ends with `register(app, deps)`. A listener acks at once, turns
+the Slack payload into a plain call to the domain, and renders the answer.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import capture, commands, errors
+from handlers.deps import Deps
+
+
+def register_all(app: App, deps: Deps) -> None:
+    errors.register(app, deps)
+    commands.register(app, deps)
+    capture.register(app, deps)

@@ -1,0 +1,175 @@
+"""The `pirbot` command line: run, db upgrade, demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from slack_bolt.error import BoltError
+
+from bot.app import build_app, build_client
+from bot.logs import configure_logging
+from bot.settings import ConfigError, Settings, load_settings
+from handlers.deps import Deps
+from scheduler.jobs import build_jobs
+from scheduler.runner import Ticker
+from store.db import Database
+
+logger = logging.getLogger(__name__)
+
+EXIT_CONFIG = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except ConfigError as error:
+        print(f"pirbot: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pirbot", description="A Slack bot for blameless post-incident reviews."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="connect to Slack and serve")
+    run.add_argument(
+        "--http",
+        action="store_true",
+        help="serve POST /slack/events over HTTP instead of Socket Mode",
+    )
+    run.add_argument("--host", default="0.0.0.0", help="HTTP address (default all)")
+    run.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    run.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not run scheduled nudges and digests in this process",
+    )
+    run.set_defaults(run=_run)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="apply pending migrations")
+    upgrade.set_defaults(run=_db_upgrade)
+
+    demo = commands.add_parser(
+        "demo", help="replay an incident against a local Slack stand-in"
+    )
+    demo.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        help="incident to replay (default: the example shipped with pirbot)",
+    )
+    demo.add_argument(
+        "--verbose", action="store_true", help="show the bot's logs while replaying"
+    )
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _configured() -> Settings:
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    settings = _configured()
+    database = Database(settings.database_url)
+    database.upgrade()
+    database.dispose()
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _configured()
+    if args.http:
+        settings.require_http_mode_secrets()
+    else:
+        settings.require_socket_mode_tokens()
+
+    database = Database(settings.database_url)
+    database.upgrade()
+    deps = Deps(db=database, default_timezone=settings.default_timezone)
+    client = build_client(
+        settings.slack_bot_token.get_secret_value(), settings.slack_api_url
+    )
+    app = _build_checked_app(deps, client, settings, socket_mode=not args.http)
+    ticker = None if args.no_scheduler else Ticker(build_jobs(deps, client))
+    server = _make_server(app, args, settings)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+
+    if ticker is not None:
+        ticker.start()
+    try:
+        if args.http:
+            server.start_in_thread()
+        else:
+            server.serve()
+        stop.wait()
+    finally:
+        logger.info("Stopping")
+        server.stop()
+        if ticker is not None:
+            ticker.shutdown()
+        database.dispose()
+    return 0
+
+
+def _build_checked_app(deps: Deps, client, settings: Settings, *, socket_mode: bool):
+    """Build the app, which checks the bot token with auth.test."""
+    secret = settings.slack_signing_secret
+    try:
+        return build_app(
+            deps,
+            client=client,
+            signing_secret=secret.get_secret_value() if secret else None,
+            socket_mode=socket_mode,
+        )
+    except BoltError:
+        raise ConfigError(
+            "Slack refused SLACK_BOT_TOKEN (auth.test failed): copy the Bot User "
+            "OAuth Token again from OAuth & Permissions, and check SLACK_API_URL."
+        ) from None
+
+
+def _make_server(app, args: argparse.Namespace, settings: Settings):
+    from bot.server import HttpServer, SocketModeConnection
+
+    if args.http:
+        return HttpServer(app, host=args.host, port=args.port)
+    return SocketModeConnection(
+        app, app_token=settings.slack_app_token.get_secret_value()
+    )
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def request_stop(signum, _frame) -> None:
+        logger.info("Received %s", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot import demo
+
+    return demo.run_demo(args.file, verbose=args.verbose)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

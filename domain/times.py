@@ -1,0 +1,117 @@
+"""Reading moments that people type: "14:05", "10 minutes earlier",
+"yesterday 23:50 PST", "next friday".
+
+Text is read with dateparser relative to a base moment (the message's own
+time, or now) in the writer's time zone, limited to the configured
+languages so that text with no date in it stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from domain.errors import PirError
+
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en",)
+
+# Longer input than this is not a time anyone typed on purpose.
+_MAX_WHEN_LENGTH = 80
+
+# Phrases dateparser does not know, rewritten to ones it does.
+_REWRITES = (
+    (re.compile(r"\b(earlier|before)\b", re.I), "ago"),
+    (re.compile(r"\bmins?\b", re.I), "minutes"),
+    (re.compile(r"\bhrs?\b", re.I), "hours"),
+    (re.compile(r"^\s*(at|around|about|approx\.?|~)\s*", re.I), ""),
+)
+
+
+class Prefer(StrEnum):
+    PAST = "past"
+    FUTURE = "future"
+
+
+class UnreadableTime(PirError, ValueError):
+    """The text names no moment the bot can read."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(
+            f"I could not read {text!r} as a time. Try 14:05, 14:05 UTC, "
+            "10 minutes ago or yesterday 23:50."
+        )
+
+
+def read_when(
+    text: str,
+    *,
+    base: datetime,
+    timezone: str,
+    prefer: Prefer = Prefer.PAST,
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+) -> datetime:
+    """The moment `text` names, aware and in UTC.
+
+    `base` (aware) is "now" for relative phrases; a bare clock time is read
+    in `timezone`, on the base's date, moved a day back (or forward) if it
+    would otherwise land on the wrong side of the base. Raises UnreadableTime.
+    """
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > _MAX_WHEN_LENGTH:
+        raise UnreadableTime(text)
+    for pattern, replacement in _REWRITES:
+        cleaned = pattern.sub(replacement, cleaned)
+
+    zone = ZoneInfo(timezone)
+    local_base = base.astimezone(zone).replace(tzinfo=None)
+    bare_clock = _is_bare_clock_time(cleaned)
+    # dateparser's own past/future preference compares a bare clock time with
+    # the base's wall clock, which is wrong when the text names another zone;
+    # such times are placed by _nearest_side instead.
+    preference = "current_period" if bare_clock else prefer.value
+    parsed = dateparser.parse(
+        cleaned,
+        languages=list(languages),
+        settings={
+            "RELATIVE_BASE": local_base,
+            "TIMEZONE": timezone,
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "TO_TIMEZONE": "UTC",
+            "PREFER_DATES_FROM": preference,
+        },
+    )
+    if parsed is None:
+        raise UnreadableTime(text)
+    moment = parsed.astimezone(UTC)
+
+    if bare_clock:
+        moment = _nearest_side(moment, base=base, prefer=prefer)
+    return moment
+
+
+_CLOCK_ONLY = re.compile(
+    r"^\d{1,2}(:\d{2}(:\d{2})?)?\s*(am|pm)?(\s*[a-z]{2,5}|\s*[+-]\d{2}:?\d{2})?$",
+    re.I,
+)
+
+
+def _is_bare_clock_time(text: str) -> bool:
+    return bool(_CLOCK_ONLY.match(text.strip())) and not text.strip().isdigit()
+
+
+def _nearest_side(moment: datetime, *, base: datetime, prefer: Prefer) -> datetime:
+    """The last (or next) time the clock showed this time, seen from `base`.
+
+    A minute of slack allows for clocks that differ a little.
+    """
+    slack = timedelta(minutes=1)
+    candidates = [moment + timedelta(days=shift) for shift in (-1, 0, 1)]
+    if prefer is Prefer.PAST:
+        return max(c for c in candidates if c <= base + slack)
+    return min(c for c in candidates if c >= base - slack)

@@ -1,0 +1,21 @@
+"""What the listeners need from the rest of the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from handlers.slack_reads import UserZones
+from store.db import Database
+from store.types import utc_now
+
+
+@dataclass
+class Deps:
+    db: Database
+    default_timezone: str = "UTC"
+    # The clock: replaced by `pirbot demo` to replay an incident at its
+    # real times, and by tests.
+    now: Callable[[], datetime] = field(default=utc_now)
+    user_zones: UserZones = field(default_factory=UserZones)

@@ -1,0 +1,110 @@
+"""Reading messages and channels back from Slack's Web API."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from domain.errors import BotNotInChannel
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    channel_id: str
+    name: str
+    is_private: bool
+    is_member: bool
+    is_archived: bool
+
+
+def channel_facts(client: WebClient, channel_id: str) -> ChannelFacts:
+    """Name and membership of a channel. Raises BotNotInChannel when the bot
+    cannot see it (a private channel it was not invited to)."""
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as error:
+        if error.response.get("error") in ("channel_not_found", "not_in_channel"):
+            raise BotNotInChannel(channel_id) from None
+        raise
+    return ChannelFacts(
+        channel_id=channel_id,
+        name=channel.get("name") or channel_id,
+        is_private=bool(channel.get("is_private")),
+        is_member=bool(channel.get("is_member")),
+        is_archived=bool(channel.get("is_archived")),
+    )
+
+
+def fetch_message(client: WebClient, channel_id: str, ts: str) -> dict[str, Any] | None:
+    """The message with this exact `ts`, a thread reply included.
+
+    `conversations.history` only returns top-level messages, and a reaction
+    does not say whether it was on a reply; `conversations.replies` called
+    with a reply's own ts returns its thread, which holds it.
+    """
+    try:
+        history = client.conversations_history(
+            channel=channel_id, latest=ts, oldest=ts, inclusive=True, limit=1
+        )
+        for message in history.get("messages") or []:
+            if message.get("ts") == ts:
+                return message
+        replies = client.conversations_replies(channel=channel_id, ts=ts, limit=200)
+    except SlackApiError as error:
+        if error.response.get("error") in ("thread_not_found", "message_not_found"):
+            return None
+        if error.response.get("error") in ("channel_not_found", "not_in_channel"):
+            raise BotNotInChannel(channel_id) from None
+        raise
+    for message in replies.get("messages") or []:
+        if message.get("ts") == ts:
+            return message
+    return None
+
+
+def permalink(client: WebClient, channel_id: str, ts: str) -> str | None:
+    try:
+        return client.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"]
+    except SlackApiError as error:
+        logger.warning(
+            "No permalink for message %s in %s: %s",
+            ts,
+            channel_id,
+            error.response.get("error"),
+        )
+        return None
+
+
+class UserZones:
+    """Time zones of Slack users, read with users.info and kept for an hour."""
+
+    TTL_SECONDS = 3600.0
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._zones: dict[tuple[str, str], tuple[float, str | None]] = {}
+
+    def zone_of(self, client: WebClient, *, team_id: str, user_id: str) -> str | None:
+        """The user's IANA zone, or None when Slack does not know the user."""
+        key = (team_id, user_id)
+        cached = self._zones.get(key)
+        if cached is not None and self._clock() - cached[0] < self.TTL_SECONDS:
+            return cached[1]
+        try:
+            user = client.users_info(user=user_id)["user"]
+            zone = user.get("tz") or None
+        except SlackApiError as error:
+            logger.info(
+                "No time zone for user %s: %s", user_id, error.response.get("error")
+            )
+            zone = None
+        self._zones[key] = (self._clock(), zone)
+        return zone
