@@ -96,9 +96,10 @@ def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
-        config.set_main_option(
-            "sqlalchemy.url", engine.url.render_as_string(hide_password=False)
-        )
+        # The engine itself is handed over; the URL is only for Alembic's
+        # own messages (% doubled for its config parser).
+        url = engine.url.render_as_string(hide_password=True)
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         config.attributes["engine"] = engine
     return config
 
