@@ -68,9 +68,9 @@ _KIND_HINTS: tuple[tuple[EventKind, tuple[str, ...]], ...] = (
         EventKind.MITIGATION,
         ("mitigated", "rolled back", "rollback", "roll back", "reverted", "kill"),
     ),
-    (EventKind.DETECTION, ("alert", "firing", "paged", "page ", "triggered")),
-    (EventKind.ACKNOWLEDGEMENT, ("ack", "i'm on it", "looking now", "on it")),
     (EventKind.COMMUNICATION, ("status page", "statuspage", "customers", "tweet")),
+    (EventKind.DETECTION, ("alert", "firing", "paged", "triggered")),
+    (EventKind.ACKNOWLEDGEMENT, (" ack ", "i'm on it", "looking now", " on it")),
     (EventKind.START, ("deploying", "deployed", "rolling out", "released")),
     (EventKind.INVESTIGATION, ("investigating", "looking into", "suspect")),
 )

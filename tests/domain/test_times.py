@@ -1,0 +1,77 @@
+"""Reading typed moments: each case names the base, the zone and the answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.times import Prefer, UnreadableTime, read_when
+
+BASE = datetime(2019, 7, 2, 14, 10, tzinfo=UTC)  # 15:10 in London (BST)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "expected"),
+    [
+        ("14:09 UTC", "Europe/London", datetime(2019, 7, 2, 14, 9, tzinfo=UTC)),
+        ("14:09", "Europe/London", datetime(2019, 7, 2, 13, 9, tzinfo=UTC)),
+        ("14:09 UTC", "America/Los_Angeles", datetime(2019, 7, 2, 14, 9, tzinfo=UTC)),
+        ("07:09", "America/Los_Angeles", datetime(2019, 7, 2, 14, 9, tzinfo=UTC)),
+        ("10 minutes ago", "Europe/London", datetime(2019, 7, 2, 14, 0, tzinfo=UTC)),
+        ("10 min earlier", "Europe/Berlin", datetime(2019, 7, 2, 14, 0, tzinfo=UTC)),
+        ("around 15:05", "Europe/London", datetime(2019, 7, 2, 14, 5, tzinfo=UTC)),
+        ("~15:05", "Europe/London", datetime(2019, 7, 2, 14, 5, tzinfo=UTC)),
+        ("2pm", "Europe/London", datetime(2019, 7, 2, 13, 0, tzinfo=UTC)),
+        (
+            "yesterday 23:50 PST",
+            "Europe/London",
+            datetime(2019, 7, 2, 7, 50, tzinfo=UTC),
+        ),
+        # A clock time later than now means yesterday when preferring the past.
+        ("16:00", "Europe/London", datetime(2019, 7, 1, 15, 0, tzinfo=UTC)),
+    ],
+)
+def test_moment_is_read_in_the_writers_zone(text, zone, expected) -> None:
+    assert read_when(text, base=BASE, timezone=zone) == expected
+
+
+def test_utc_time_typed_just_after_midnight_elsewhere_is_today_in_utc() -> None:
+    base = datetime(2019, 7, 2, 6, 0, tzinfo=UTC)  # still 1 July in Los Angeles
+    got = read_when("05:55 UTC", base=base, timezone="America/Los_Angeles")
+    assert got == datetime(2019, 7, 2, 5, 55, tzinfo=UTC)
+
+
+def test_clock_time_in_the_week_clocks_go_back_uses_the_new_offset() -> None:
+    # 27 October 2024: Europe/London left BST at 02:00 local.
+    base = datetime(2024, 10, 27, 12, 0, tzinfo=UTC)
+    assert read_when("09:30", base=base, timezone="Europe/London") == datetime(
+        2024, 10, 27, 9, 30, tzinfo=UTC
+    )
+    base = datetime(2024, 10, 26, 12, 0, tzinfo=UTC)
+    assert read_when("09:30", base=base, timezone="Europe/London") == datetime(
+        2024, 10, 26, 8, 30, tzinfo=UTC
+    )
+
+
+def test_future_preference_moves_a_past_clock_time_to_tomorrow() -> None:
+    got = read_when("09:00", base=BASE, timezone="UTC", prefer=Prefer.FUTURE)
+    assert got == datetime(2019, 7, 3, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "banana", "x" * 500, "the deploy"])
+def test_text_without_a_moment_is_refused_with_examples(text: str) -> None:
+    with pytest.raises(UnreadableTime, match="Try 14:05"):
+        read_when(text, base=BASE, timezone="UTC")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_gives_a_moment_or_unreadable_time(text: str) -> None:
+    try:
+        got = read_when(text, base=BASE, timezone="Europe/Berlin")
+    except UnreadableTime:
+        return
+    assert got.tzinfo is not None and got.utcoffset().total_seconds() == 0
