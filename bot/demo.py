@@ -1,0 +1,299 @@
+"""`pirbot demo`: replay a real incident through the real app, without Slack.
+
+The Bolt app runs in this process against a local stand-in of Slack's Web
+API, on a throw-away SQLite database. Each step of the incident file is sent
+the way Slack would send it (signed HTTP requests to POST /slack/events) at
+the step's own time, then the review document is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import tempfile
+from collections import Counter
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from bot.app import ListenerExecutor, build_app, build_client
+from bot.logs import configure_logging
+from bot.server import HttpServer
+from bot.settings import ConfigError
+from domain.document import render_review
+from domain.slack_text import datetime_to_ts
+from handlers.deps import Deps
+from slack_standin import SlackRequestSender, SlackStandIn, payloads
+from store import incidents, timeline
+from store.db import Database
+
+logger = logging.getLogger(__name__)
+
+EXAMPLE = "waf-cpu-exhaustion.json"
+DEMO_SECRET = "pirbot-demo-signing-secret"
+DEMO_TOKEN = "xoxb-pirbot-demo-token"
+
+
+# --- The incident file ----------------------------------------------------------
+
+
+class Responder(BaseModel):
+    id: str
+    name: str
+    real_name: str | None = None
+    tz: str = "UTC"
+
+
+class Integration(BaseModel):
+    bot_id: str
+    name: str
+
+
+class Workspace(BaseModel):
+    team_id: str = "T0123ABCD"
+    domain: str = "acme-eng"
+    name: str = "Acme Eng"
+    timezone: str = "UTC"
+
+
+class Channel(BaseModel):
+    id: str
+    name: str
+    is_private: bool = False
+
+
+class MessageStep(BaseModel):
+    type: Literal["message"]
+    at: datetime
+    id: str
+    text: str = ""
+    user: str | None = None
+    bot_id: str | None = None
+    thread_of: str | None = None
+    attachments: list[dict] | None = None
+
+
+class CommandStep(BaseModel):
+    type: Literal["command"]
+    at: datetime
+    user: str
+    text: str
+
+
+class ReactionStep(BaseModel):
+    type: Literal["reaction"]
+    at: datetime
+    user: str
+    message: str
+    reaction: str
+
+
+class ShortcutStep(BaseModel):
+    type: Literal["shortcut"]
+    at: datetime
+    user: str
+    message: str
+    kind: str | None = None
+    time: str | None = None
+    note: str | None = None
+
+
+Step = Annotated[
+    MessageStep | CommandStep | ReactionStep | ShortcutStep,
+    Field(discriminator="type"),
+]
+
+
+class IncidentFile(BaseModel):
+    name: str
+    source: str = ""
+    workspace: Workspace = Workspace()
+    channel: Channel
+    responders: list[Responder]
+    integrations: list[Integration] = []
+    steps: list[Step]
+
+
+def load_incident(path: Path | None) -> IncidentFile:
+    """Read and check an incident file. Raises ConfigError naming the problem."""
+    try:
+        if path is None:
+            raw = resources.files("bot.examples").joinpath(EXAMPLE).read_text("utf-8")
+        else:
+            raw = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    try:
+        return TypeAdapter(IncidentFile).validate_json(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(
+            f"{path or EXAMPLE} is not an incident file: {where}: {first['msg']}"
+        ) from None
+
+
+# --- Replaying it -----------------------------------------------------------------
+
+
+class ReplayClock:
+    """The bot's clock during the demo: the time of the step being replayed."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+
+class Replay:
+    def __init__(self, incident: IncidentFile, standin: SlackStandIn, database) -> None:
+        self.incident = incident
+        self.standin = standin
+        self.database = database
+        self.clock = ReplayClock(incident.steps[0].at if incident.steps else None)
+        self.executor = ListenerExecutor()
+        self.message_ts: dict[str, str] = {}
+        self.skipped: list[str] = []
+
+        deps = Deps(
+            db=database, default_timezone=incident.workspace.timezone, now=self.clock
+        )
+        client = build_client(DEMO_TOKEN, standin.api_url)
+        app = build_app(
+            deps, client=client, signing_secret=DEMO_SECRET, executor=self.executor
+        )
+        self.server = HttpServer(app, host="127.0.0.1", port=0)
+        self.server.start_in_thread()
+        self.sender = SlackRequestSender(
+            f"http://127.0.0.1:{self.server.port}/slack/events",
+            DEMO_SECRET,
+            team_id=incident.workspace.team_id,
+        )
+
+    def run(self) -> None:
+        for number, step in enumerate(self.incident.steps):
+            self.clock.current = step.at
+            reply = getattr(self, f"_{step.type}")(step, number)
+            if reply is not None and reply.status != 200:
+                raise RuntimeError(
+                    f"step {number} ({step.type}) was answered {reply.status}"
+                )
+            if not self.executor.wait_idle(timeout=30):
+                raise RuntimeError(f"step {number} ({step.type}) did not finish")
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.executor.shutdown(wait=True)
+
+    def _message(self, step: MessageStep, number: int):
+        thread_ts = self.message_ts.get(step.thread_of) if step.thread_of else None
+        posted = self.standin.add_message(
+            self.incident.channel.id,
+            user=step.user,
+            bot_id=step.bot_id,
+            text=step.text,
+            ts=datetime_to_ts(step.at, sequence=number),
+            thread_ts=thread_ts,
+            attachments=step.attachments,
+        )
+        self.message_ts[step.id] = posted["ts"]
+        return None
+
+    def _command(self, step: CommandStep, _number: int):
+        return self.sender.command(
+            step.text,
+            user_id=step.user,
+            channel_id=self.incident.channel.id,
+            channel_name=self.incident.channel.name,
+            trigger_id=self.standin.issue_trigger_id(),
+            response_url=self.standin.new_response_url(),
+        )
+
+    def _reaction(self, step: ReactionStep, _number: int):
+        ts = self._ts_of(step.message)
+        return self.sender.event(
+            payloads.reaction_added(
+                user=step.user,
+                reaction=step.reaction,
+                channel=self.incident.channel.id,
+                ts=ts,
+            )
+        )
+
+    def _shortcut(self, step: ShortcutStep, _number: int):
+        # The "Add to timeline" shortcut is not part of the bot yet; say so
+        # rather than pretend the step was replayed.
+        self.skipped.append(f"{step.at:%H:%M} shortcut on {step.message!r}")
+        return None
+
+    def _ts_of(self, message_id: str) -> str:
+        try:
+            return self.message_ts[message_id]
+        except KeyError:
+            raise ConfigError(
+                f"a step names message {message_id!r} before it was posted"
+            ) from None
+
+
+def seed_workspace(standin: SlackStandIn, incident: IncidentFile) -> None:
+    for person in incident.responders:
+        standin.add_user(
+            person.id, name=person.name, real_name=person.real_name, tz=person.tz
+        )
+    standin.add_channel(
+        incident.channel.id,
+        name=incident.channel.name,
+        is_private=incident.channel.is_private,
+        members=[person.id for person in incident.responders],
+    )
+
+
+def render_result(incident: IncidentFile, database: Database) -> str:
+    names = {p.id: p.real_name or p.name for p in incident.responders}
+    names.update({i.bot_id: i.name for i in incident.integrations})
+    with database.session() as session:
+        stored = incidents.get_by_channel(
+            session, team_id=incident.workspace.team_id, channel_id=incident.channel.id
+        )
+        if stored is None:
+            return "No incident was declared in this replay.\n"
+        events = timeline.list_events(
+            session, team_id=stored.team_id, incident_id=stored.id
+        )
+    return render_review(stored, events, timezone="UTC", name_of=names.get)
+
+
+def run_demo(path: Path | None, *, verbose: bool = False, out=sys.stdout) -> int:
+    incident = load_incident(path)
+    configure_logging("DEBUG" if verbose else "WARNING")
+    with tempfile.TemporaryDirectory(prefix="pirbot-demo-") as folder:
+        database = Database(f"sqlite:///{Path(folder) / 'demo.db'}")
+        database.upgrade()
+        with SlackStandIn(
+            team_id=incident.workspace.team_id,
+            domain=incident.workspace.domain,
+            team_name=incident.workspace.name,
+        ) as standin:
+            seed_workspace(standin, incident)
+            replay = Replay(incident, standin, database)
+            try:
+                replay.run()
+            finally:
+                replay.stop()
+            calls = Counter(call.method for call in standin.calls)
+        document = render_result(incident, database)
+        database.dispose()
+
+    out.write(document)
+    if incident.source:
+        out.write(f"\n_{incident.source}_\n")
+    for skipped in replay.skipped:
+        out.write(f"\nNot replayed (not supported yet): {skipped}")
+    summary = ", ".join(f"{method} {count}" for method, count in sorted(calls.items()))
+    out.write(f"\n\nSlack calls: {sum(calls.values())} ({summary})\n")
+    return 0

@@ -1,0 +1,1 @@
+"""Example incidents that `pirbot demo` replays."""
