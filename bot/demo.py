@@ -8,7 +8,6 @@ the step's own time, then the review document is printed.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import tempfile
@@ -20,22 +19,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from bot.app import ListenerExecutor, build_app, build_client
+from bot.local import LocalBot
 from bot.logs import configure_logging
-from bot.server import HttpServer
 from bot.settings import ConfigError
 from domain.document import render_review
 from domain.slack_text import datetime_to_ts
-from handlers.deps import Deps
-from slack_standin import SlackRequestSender, SlackStandIn, payloads
+from slack_standin import SlackStandIn, payloads
 from store import incidents, timeline
 from store.db import Database
 
 logger = logging.getLogger(__name__)
 
 EXAMPLE = "waf-cpu-exhaustion.json"
-DEMO_SECRET = "pirbot-demo-signing-secret"
-DEMO_TOKEN = "xoxb-pirbot-demo-token"
 
 
 # --- The incident file ----------------------------------------------------------
@@ -154,41 +149,27 @@ class Replay:
     def __init__(self, incident: IncidentFile, standin: SlackStandIn, database) -> None:
         self.incident = incident
         self.standin = standin
-        self.database = database
         self.clock = ReplayClock(incident.steps[0].at if incident.steps else None)
-        self.executor = ListenerExecutor()
+        self.bot = LocalBot(
+            database,
+            standin,
+            now=self.clock,
+            default_timezone=incident.workspace.timezone,
+        )
         self.message_ts: dict[str, str] = {}
         self.skipped: list[str] = []
-
-        deps = Deps(
-            db=database, default_timezone=incident.workspace.timezone, now=self.clock
-        )
-        client = build_client(DEMO_TOKEN, standin.api_url)
-        app = build_app(
-            deps, client=client, signing_secret=DEMO_SECRET, executor=self.executor
-        )
-        self.server = HttpServer(app, host="127.0.0.1", port=0)
-        self.server.start_in_thread()
-        self.sender = SlackRequestSender(
-            f"http://127.0.0.1:{self.server.port}/slack/events",
-            DEMO_SECRET,
-            team_id=incident.workspace.team_id,
-        )
 
     def run(self) -> None:
         for number, step in enumerate(self.incident.steps):
             self.clock.current = step.at
-            reply = getattr(self, f"_{step.type}")(step, number)
+            reply = self.bot.settle(getattr(self, f"_{step.type}")(step, number))
             if reply is not None and reply.status != 200:
                 raise RuntimeError(
                     f"step {number} ({step.type}) was answered {reply.status}"
                 )
-            if not self.executor.wait_idle(timeout=30):
-                raise RuntimeError(f"step {number} ({step.type}) did not finish")
 
     def stop(self) -> None:
-        self.server.stop()
-        self.executor.shutdown(wait=True)
+        self.bot.close()
 
     def _message(self, step: MessageStep, number: int):
         thread_ts = self.message_ts.get(step.thread_of) if step.thread_of else None
@@ -205,18 +186,16 @@ class Replay:
         return None
 
     def _command(self, step: CommandStep, _number: int):
-        return self.sender.command(
+        return self.bot.sender.command(
             step.text,
             user_id=step.user,
             channel_id=self.incident.channel.id,
             channel_name=self.incident.channel.name,
-            trigger_id=self.standin.issue_trigger_id(),
-            response_url=self.standin.new_response_url(),
         )
 
     def _reaction(self, step: ReactionStep, _number: int):
         ts = self._ts_of(step.message)
-        return self.sender.event(
+        return self.bot.sender.event(
             payloads.reaction_added(
                 user=step.user,
                 reaction=step.reaction,

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from domain import lifecycle
-from domain.errors import NotAnIncidentChannel
+from domain.errors import BotNotInChannel, NotAnIncidentChannel
 from domain.incidents import Status, parse_declaration
 from domain.slack_text import slack_date
 from domain.times import read_when
@@ -61,7 +61,7 @@ class PirCommand:
         declaration = parse_declaration(rest, declared_by=user_id)
         channel = slack_reads.channel_facts(client, channel_id)
         if not channel.is_member:
-            raise lifecycle.BotNotInChannel(channel_id)
+            raise BotNotInChannel(channel_id)
 
         incident = lifecycle.declare_incident(
             self.deps.db,

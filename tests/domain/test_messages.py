@@ -23,8 +23,7 @@ def test_alert_text_comes_from_attachments_when_text_is_empty() -> None:
         ],
     }
     assert message_text(alert) == (
-        "[TRIGGERED] edge-waf\nsynthetic check failing in 3 regions\n"
-        "Severity: critical"
+        "[TRIGGERED] edge-waf\nsynthetic check failing in 3 regions\nSeverity: critical"
     )
 
 

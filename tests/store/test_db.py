@@ -75,17 +75,17 @@ def test_aware_time_round_trips_as_the_same_instant_in_utc(db: Database) -> None
 
 
 def test_naive_time_is_refused_rather_than_guessed(db: Database) -> None:
-    with pytest.raises(sqlalchemy.exc.StatementError, match="naive datetime"):
-        with db.session() as session:
-            workspaces.ensure_workspace(session, team_id="T0123ABCD")
-            session.add(
-                Incident(
-                    team_id="T0123ABCD",
-                    channel_id="C1",
-                    title="t",
-                    declared_at=datetime(2024, 12, 3, 15, 30),
-                )
+    refused = pytest.raises(sqlalchemy.exc.StatementError, match="naive datetime")
+    with refused, db.session() as session:
+        workspaces.ensure_workspace(session, team_id="T0123ABCD")
+        session.add(
+            Incident(
+                team_id="T0123ABCD",
+                channel_id="C1",
+                title="t",
+                declared_at=datetime(2024, 12, 3, 15, 30),
             )
+        )
 
 
 def test_second_declaration_in_a_channel_is_refused(db: Database) -> None:
@@ -120,9 +120,8 @@ def test_database_refuses_a_duplicate_event_that_skips_the_check(db: Database):
     incident = _incident(db)
     with db.session() as session:
         session.add(_event(incident, "1733240000.123456"))
-    with pytest.raises(sqlalchemy.exc.IntegrityError):
-        with db.session() as session:
-            session.add(_event(incident, "1733240000.123456"))
+    with pytest.raises(sqlalchemy.exc.IntegrityError), db.session() as session:
+        session.add(_event(incident, "1733240000.123456"))
 
 
 def test_message_ts_keeps_its_exact_digits(db: Database) -> None:
