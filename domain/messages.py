@@ -18,7 +18,7 @@ def message_text(message: dict[str, Any]) -> str:
     parts: list[str] = []
     text = message.get("text")
     if isinstance(text, str) and text.strip():
-        parts.append(text.strip())
+        parts.append(text)  # exactly as written: never lose a character
     else:
         parts.extend(_block_texts(message.get("blocks")))
     parts.extend(_attachment_texts(message.get("attachments")))

@@ -9,10 +9,7 @@ import pytest
 from bot.local import LocalBot
 from slack_standin import SlackStandIn
 from store.db import Database
-
-ALICE, BOB, CAROL = "U04ALICE001", "U04BOB00002", "U05CAROL003"
-CHANNEL = "C07INC12345"
-QUIET_CHANNEL = "C07QUIET0001"
+from tests.handlers.people import ALICE, BOB, CAROL, CHANNEL, QUIET_CHANNEL
 
 
 @pytest.fixture

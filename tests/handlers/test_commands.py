@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.local import LocalBot
 from domain import lifecycle
-from tests.handlers.conftest import ALICE, BOB, CHANNEL, QUIET_CHANNEL
+from tests.handlers.people import ALICE, BOB, CHANNEL, QUIET_CHANNEL
 
 
 def _incident(bot: LocalBot, channel: str = CHANNEL):
