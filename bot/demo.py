@@ -12,6 +12,7 @@ import logging
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -24,9 +25,11 @@ from bot.logs import configure_logging
 from bot.settings import ConfigError
 from domain.document import render_review
 from domain.slack_text import datetime_to_ts
+from handlers.ids import INPUT_ACTION, AddEventBlock, Shortcut, View
 from slack_standin import SlackStandIn, payloads
 from store import incidents, timeline
 from store.db import Database
+from store.models import Incident, TimelineEvent
 
 logger = logging.getLogger(__name__)
 
@@ -205,10 +208,61 @@ class Replay:
         )
 
     def _shortcut(self, step: ShortcutStep, _number: int):
-        # The "Add to timeline" shortcut is not part of the bot yet; say so
-        # rather than pretend the step was replayed.
-        self.skipped.append(f"{step.at:%H:%M} shortcut on {step.message!r}")
-        return None
+        """Use "Add to timeline" on a message, then fill and submit the modal."""
+        channel = self.incident.channel
+        message = self._message_by_id(step.message)
+        opened = self.bot.settle(
+            self.bot.sender.interactive(
+                payloads.message_shortcut(
+                    callback_id=Shortcut.ADD_TO_TIMELINE,
+                    user=step.user,
+                    channel=channel.id,
+                    channel_name=channel.name,
+                    message=message,
+                    trigger_id=self.standin.issue_trigger_id(),
+                    response_url=self.standin.new_response_url(channel_id=channel.id),
+                    team_id=self.incident.workspace.team_id,
+                )
+            )
+        )
+        if opened.status != 200:
+            return opened
+        view_id, view = self._open_modal(View.ADD_TIMELINE_EVENT)
+        values = {
+            AddEventBlock.TYPED_TIME: {INPUT_ACTION: _typed(step.time)},
+            AddEventBlock.NOTE: {INPUT_ACTION: _typed(step.note)},
+        }
+        if step.kind:
+            values[AddEventBlock.KIND] = {
+                INPUT_ACTION: {
+                    "type": "static_select",
+                    "selected_option": {"value": step.kind},
+                }
+            }
+        return self.bot.sender.interactive(
+            payloads.view_submission(
+                user=step.user,
+                view_id=view_id,
+                callback_id=view["callback_id"],
+                private_metadata=view["private_metadata"],
+                state_values=values,
+                view=view,
+                team_id=self.incident.workspace.team_id,
+            )
+        )
+
+    def _open_modal(self, callback_id: str) -> tuple[str, dict]:
+        for view_id, view in reversed(self.standin.views.items()):
+            if view.get("callback_id") == callback_id:
+                return view_id, view
+        raise RuntimeError(f"the bot did not open the {callback_id} modal")
+
+    def _message_by_id(self, message_id: str) -> dict:
+        ts = self._ts_of(message_id)
+        for message in self.standin.messages(self.incident.channel.id):
+            if message["ts"] == ts:
+                return message
+        raise ConfigError(f"message {message_id!r} is not in the channel")
 
     def _ts_of(self, message_id: str) -> str:
         try:
@@ -217,6 +271,10 @@ class Replay:
             raise ConfigError(
                 f"a step names message {message_id!r} before it was posted"
             ) from None
+
+
+def _typed(value: str | None) -> dict:
+    return {"type": "plain_text_input", "value": value}
 
 
 def seed_workspace(standin: SlackStandIn, incident: IncidentFile) -> None:
@@ -232,24 +290,19 @@ def seed_workspace(standin: SlackStandIn, incident: IncidentFile) -> None:
     )
 
 
-def render_result(incident: IncidentFile, database: Database) -> str:
-    names = {p.id: p.real_name or p.name for p in incident.responders}
-    names.update({i.bot_id: i.name for i in incident.integrations})
-    with database.session() as session:
-        stored = incidents.get_by_channel(
-            session, team_id=incident.workspace.team_id, channel_id=incident.channel.id
-        )
-        if stored is None:
-            return "No incident was declared in this replay.\n"
-        events = timeline.list_events(
-            session, team_id=stored.team_id, incident_id=stored.id
-        )
-    return render_review(stored, events, timezone="UTC", name_of=names.get)
+@dataclass
+class ReplayResult:
+    """What a replay left behind: the stored incident and its timeline."""
+
+    document: str
+    incident: Incident | None
+    events: list[TimelineEvent]
+    calls: Counter
+    skipped: list[str]
 
 
-def run_demo(path: Path | None, *, verbose: bool = False, out=sys.stdout) -> int:
-    incident = load_incident(path)
-    configure_logging("DEBUG" if verbose else "WARNING")
+def replay_incident(incident: IncidentFile) -> ReplayResult:
+    """Replay `incident` on a throw-away database and stand-in."""
     with tempfile.TemporaryDirectory(prefix="pirbot-demo-") as folder:
         database = Database(f"sqlite:///{Path(folder) / 'demo.db'}")
         database.upgrade()
@@ -265,14 +318,42 @@ def run_demo(path: Path | None, *, verbose: bool = False, out=sys.stdout) -> int
             finally:
                 replay.stop()
             calls = Counter(call.method for call in standin.calls)
-        document = render_result(incident, database)
+        stored, events = _stored_timeline(incident, database)
         database.dispose()
 
-    out.write(document)
+    if stored is None:
+        document = "No incident was declared in this replay.\n"
+    else:
+        names = {p.id: p.real_name or p.name for p in incident.responders}
+        names.update({i.bot_id: i.name for i in incident.integrations})
+        document = render_review(stored, events, timezone="UTC", name_of=names.get)
+    return ReplayResult(document, stored, events, calls, replay.skipped)
+
+
+def _stored_timeline(incident: IncidentFile, database: Database):
+    with database.session() as session:
+        stored = incidents.get_by_channel(
+            session, team_id=incident.workspace.team_id, channel_id=incident.channel.id
+        )
+        if stored is None:
+            return None, []
+        events = timeline.list_events(
+            session, team_id=stored.team_id, incident_id=stored.id
+        )
+    return stored, events
+
+
+def run_demo(path: Path | None, *, verbose: bool = False, out=sys.stdout) -> int:
+    incident = load_incident(path)
+    configure_logging("DEBUG" if verbose else "WARNING")
+    result = replay_incident(incident)
+
+    out.write(result.document)
     if incident.source:
         out.write(f"\n_{incident.source}_\n")
-    for skipped in replay.skipped:
+    for skipped in result.skipped:
         out.write(f"\nNot replayed (not supported yet): {skipped}")
+    calls = result.calls
     summary = ", ".join(f"{method} {count}" for method, count in sorted(calls.items()))
     out.write(f"\n\nSlack calls: {sum(calls.values())} ({summary})\n")
     return 0

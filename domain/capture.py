@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.errors import PirError
 from domain.slack_text import ts_to_datetime
 from domain.timeline import EventKind, infer_kind
 from store import incidents, timeline
@@ -13,6 +15,29 @@ from store.db import Database
 from store.models import Incident, TimelineEvent
 
 logger = logging.getLogger(__name__)
+
+
+# A tagged moment this long before the incident was declared is a typo,
+# not the start of the incident.
+EARLIEST_BEFORE_DECLARED = timedelta(days=2)
+CLOCK_SLACK = timedelta(minutes=1)
+
+
+class EventTimeRefused(PirError):
+    """An event time that cannot be right; the message says why."""
+
+
+def check_event_time(at: datetime, *, now: datetime, declared_at: datetime) -> None:
+    """Refuse a moment in the future or days before the incident began."""
+    if at > now + CLOCK_SLACK:
+        raise EventTimeRefused(
+            "That time is in the future. Give the time it happened, "
+            "for example 14:05 or 10 minutes earlier."
+        )
+    if at < declared_at - EARLIEST_BEFORE_DECLARED:
+        raise EventTimeRefused(
+            "That is days before the incident was declared; check the date."
+        )
 
 
 class TagSource(StrEnum):
@@ -57,11 +82,13 @@ def capture_message(
     kind: EventKind | None,
     reaction: str | None = None,
     note: str | None = None,
+    stated_at: datetime | None = None,
 ) -> CaptureResult:
     """Put a message on its incident's timeline, once.
 
     A second tag of the same message (another person, a Slack retry, a
-    second replica) adds nothing but the tag itself.
+    second replica) adds nothing but the tag itself; a shortcut on an
+    already tagged message updates its kind, time and note instead.
     """
     posted_at = ts_to_datetime(message.ts)
     with db.session() as session:
@@ -86,9 +113,13 @@ def capture_message(
             note=note,
             permalink=message.permalink,
             posted_at=posted_at,
-            occurred_at=posted_at,
+            stated_at=stated_at,
+            occurred_at=stated_at or posted_at,
         )
         event, created = timeline.record_event(session, event=candidate)
+        if not created and source is TagSource.SHORTCUT:
+            _curate(event, kind=kind, note=note, stated_at=stated_at)
+            session.add(event)
         if reaction is not None:
             timeline.add_tag(session, event=event, user_id=tagged_by, reaction=reaction)
 
@@ -103,6 +134,21 @@ def capture_message(
         return CaptureResult(Outcome.CAPTURED, event, incident)
     logger.info("Message %s is already timeline event %s", message.ts, event.id)
     return CaptureResult(Outcome.ALREADY_CAPTURED, event, incident)
+
+
+def _curate(
+    event: TimelineEvent,
+    *,
+    kind: EventKind | None,
+    note: str | None,
+    stated_at: datetime | None,
+) -> None:
+    if kind is not None:
+        event.kind = kind.value
+    if note:
+        event.note = note
+    event.stated_at = stated_at
+    event.occurred_at = stated_at or event.posted_at
 
 
 def release_reaction_tag(

@@ -75,8 +75,11 @@ def render_timeline_table(
     rows = ["| Time | Kind | What happened | Tagged by |", "| --- | --- | --- | --- |"]
     for event in events:
         when = _clock(event.occurred_at, zone, with_date=show_dates)
-        if event.stated_at is not None and event.stated_at != event.posted_at:
-            when += f" (posted {_clock(event.posted_at, zone, with_date=False)})"
+        posted = _clock(event.posted_at, zone, with_date=False)
+        if event.stated_at is not None and posted != _clock(
+            event.stated_at, zone, with_date=False
+        ):
+            when += f" (posted {posted})"
         what = _inline(event.text, name_of) or "(no text)"
         if event.note:
             what += f" — _{_inline(event.note, name_of)}_"

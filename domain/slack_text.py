@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -71,3 +72,41 @@ def slack_date(moment: datetime) -> str:
     """A moment Slack shows in each reader's own time zone (UTC as fallback)."""
     fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(moment.timestamp())}^{{date_short}} {{time}}|{fallback}>"
+
+
+# Characters that belong to the one before them: combining marks, the
+# zero-width joiner, variation selectors and emoji skin tones.
+def _joins_previous(char: str) -> bool:
+    code = ord(char)
+    return (
+        unicodedata.combining(char) != 0
+        or code == 0x200D
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+    )
+
+
+def clamp(text: str, limit: int, *, ellipsis: str = "…") -> str:
+    """`text` cut to at most `limit` characters, never inside an emoji or an
+    accented letter, ending with `ellipsis` when something was cut."""
+    if len(text) <= limit:
+        return text
+    cut = max(limit - len(ellipsis), 0)
+    while cut > 0 and (_joins_previous(text[cut]) or text[cut - 1] == "\u200d"):
+        cut -= 1
+    if _splits_a_flag(text, cut):
+        cut -= 1
+    return text[:cut] + ellipsis
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _splits_a_flag(text: str, cut: int) -> bool:
+    # A flag is a pair of regional indicators; count the run before the cut.
+    run = 0
+    while cut - run > 0 and _is_regional_indicator(text[cut - run - 1]):
+        run += 1
+    return run % 2 == 1 and cut < len(text) and _is_regional_indicator(text[cut])

@@ -48,7 +48,7 @@ class ReactionTags:
                 "Tagged message %s in %s is gone; nothing captured", ts, channel_id
             )
             return
-        if self._is_own_message(message, context):
+        if is_own_message(message, context):
             return
 
         result = capture.capture_message(
@@ -60,7 +60,7 @@ class ReactionTags:
                 text=message_text(message),
                 author_id=message.get("user"),
                 author_bot_id=message.get("bot_id"),
-                thread_ts=_thread_of(message),
+                thread_ts=thread_of(message),
                 permalink=slack_reads.permalink(client, channel_id, ts),
             ),
             tagged_by=user_id,
@@ -69,7 +69,7 @@ class ReactionTags:
             reaction=base_reaction(event["reaction"]),
         )
         if result.outcome is capture.Outcome.CAPTURED:
-            self._confirm(client, channel_id=channel_id, ts=ts)
+            confirm_tag(client, channel_id=channel_id, ts=ts)
 
     def handle_untag_reaction(self, event: dict, context: BoltContext) -> None:
         """Taking off the last tagging reaction takes the event off the timeline."""
@@ -89,28 +89,6 @@ class ReactionTags:
         )
 
     @staticmethod
-    def _is_own_message(message: dict, context: BoltContext) -> bool:
-        return bool(
-            (context.bot_user_id and message.get("user") == context.bot_user_id)
-            or (context.bot_id and message.get("bot_id") == context.bot_id)
-        )
-
-    @staticmethod
-    def _confirm(client: WebClient, *, channel_id: str, ts: str) -> None:
-        try:
-            client.reactions_add(
-                channel=channel_id, timestamp=ts, name=ids.CONFIRMATION_REACTION
-            )
-        except SlackApiError as error:
-            if error.response.get("error") != "already_reacted":
-                logger.warning(
-                    "Could not confirm the tag of %s in %s: %s",
-                    ts,
-                    channel_id,
-                    error.response.get("error"),
-                )
-
-    @staticmethod
     def _hint_not_an_incident(client: WebClient, *, channel_id: str, user_id: str):
         try:
             client.chat_postEphemeral(
@@ -122,7 +100,31 @@ class ReactionTags:
             logger.info("Could not hint %s: %s", user_id, error.response.get("error"))
 
 
-def _thread_of(message: dict) -> str | None:
+def is_own_message(message: dict, context: BoltContext) -> bool:
+    """Whether the bot itself posted `message`: those are never captured."""
+    return bool(
+        (context.bot_user_id and message.get("user") == context.bot_user_id)
+        or (context.bot_id and message.get("bot_id") == context.bot_id)
+    )
+
+
+def confirm_tag(client: WebClient, *, channel_id: str, ts: str) -> None:
+    """The bot's quiet answer to a tag: its own reaction on the message."""
+    try:
+        client.reactions_add(
+            channel=channel_id, timestamp=ts, name=ids.CONFIRMATION_REACTION
+        )
+    except SlackApiError as error:
+        if error.response.get("error") != "already_reacted":
+            logger.warning(
+                "Could not confirm the tag of %s in %s: %s",
+                ts,
+                channel_id,
+                error.response.get("error"),
+            )
+
+
+def thread_of(message: dict) -> str | None:
     thread_ts = message.get("thread_ts")
     return thread_ts if thread_ts and thread_ts != message.get("ts") else None
 

@@ -1,6 +1,28 @@
-"""Slack ids used by the listeners and the manifest, in one place."""
+"""Slack ids used by the listeners, the views and the manifest, in one place."""
+
+from enum import StrEnum
 
 COMMAND = "/pir"
 
 # The bot's quiet "added to the timeline" answer to a tag.
 CONFIRMATION_REACTION = "spiral_note_pad"
+
+
+class Shortcut(StrEnum):
+    ADD_TO_TIMELINE = "add_to_timeline"
+
+
+class View(StrEnum):
+    ADD_TIMELINE_EVENT = "add_timeline_event"
+
+
+class AddEventBlock(StrEnum):
+    """Input blocks of the "Add to timeline" modal (each action id is `value`)."""
+
+    KIND = "event_kind"
+    PICKED_TIME = "event_time_picked"
+    TYPED_TIME = "event_time_typed"
+    NOTE = "event_note"
+
+
+INPUT_ACTION = "value"

@@ -1,0 +1,69 @@
+"""`pirbot demo` replays the shipped incident and gets its real timeline."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from importlib import resources
+
+import pytest
+
+from bot import demo
+from bot.settings import ConfigError
+
+
+@pytest.fixture(scope="module")
+def example() -> dict:
+    text = resources.files("bot.examples").joinpath(demo.EXAMPLE).read_text("utf-8")
+    return json.loads(text)
+
+
+@pytest.fixture(scope="module")
+def replayed() -> demo.ReplayResult:
+    return demo.replay_incident(demo.load_incident(None))
+
+
+def _minute(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def test_timeline_matches_the_published_one_to_the_minute(example, replayed):
+    expected = [(e["at"][:16], e["kind"]) for e in example["expected"]["timeline"]]
+    got = [(_minute(e.occurred_at), e.kind) for e in replayed.events]
+    assert got == expected
+
+
+def test_incident_milestones_are_the_published_times(example, replayed) -> None:
+    incident = replayed.incident
+    assert incident.status == "resolved"
+    assert _minute(incident.mitigated_at) == "2019-07-02T14:09"
+    assert _minute(incident.resolved_at) == "2019-07-02T14:52"
+
+
+def test_document_shows_times_and_durations(example, replayed) -> None:
+    document = replayed.document
+    minutes = example["expected"]["durations_minutes"]
+    assert f"Time to mitigate: {minutes['mitigate']} min" in document
+    assert "| 13:42 | Start |" in document
+    assert "| 14:52 | Resolution |" in document
+
+
+def test_demo_prints_the_document_and_a_count_of_slack_calls() -> None:
+    out = io.StringIO()
+    assert demo.run_demo(None, out=out) == 0
+    printed = out.getvalue()
+    assert printed.startswith("# Incident review: Global 502 errors across the edge")
+    assert "Slack calls: " in printed.splitlines()[-1]
+
+
+def test_a_broken_incident_file_names_the_problem(tmp_path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": "x", "channel": {"id": "C1"}}', encoding="utf-8")
+    with pytest.raises(ConfigError, match="channel.name"):
+        demo.load_incident(broken)
+
+
+def test_a_missing_incident_file_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        demo.load_incident(tmp_path / "nope.json")
