@@ -18,6 +18,7 @@ from domain.times import read_when
 from handlers import slack_reads
 from handlers.capture import confirm_tag, is_own_message, thread_of
 from handlers.deps import Deps
+from handlers.errors import guarded
 from handlers.ids import INPUT_ACTION, AddEventBlock, Shortcut, View
 from handlers.timeline_views import AddEventContext, build_add_event_modal
 
@@ -64,13 +65,25 @@ class AddEventForm:
         return datetime.fromtimestamp(self.picked_epoch, UTC)
 
 
+class _FieldError(Exception):
+    """A modal field to answer, with the sentence to show under it."""
+
+    def __init__(self, block: AddEventBlock, text: str) -> None:
+        super().__init__(text)
+        self.block = block
+        self.text = text
+
+
+def _just_ack(ack: Ack) -> None:
+    ack()
+
+
 class AddToTimeline:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
     def handle_add_to_timeline_shortcut(
         self,
-        ack: Ack,
         shortcut: dict,
         client: WebClient,
         context: BoltContext,
@@ -78,7 +91,6 @@ class AddToTimeline:
     ) -> None:
         """Open the modal at once (the trigger lives three seconds), then
         remember the person's time zone in it."""
-        ack()
         message = shortcut.get("message") or {}
         channel_id = (shortcut.get("channel") or {}).get("id")
         ts = message.get("ts") or shortcut.get("message_ts")
@@ -107,24 +119,44 @@ class AddToTimeline:
                 view_id=opened["id"], hash=opened.get("hash"), view=view
             )
 
-    def handle_add_event_submission(
-        self, ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    def check_add_event_submission(
+        self, ack: Ack, view: dict, context: BoltContext
     ) -> None:
-        """Check the form and answer inside the modal, then store the event."""
+        """Answer a form that cannot be stored inside the modal; else close it."""
+        try:
+            self._read_submission(view, context)
+        except _FieldError as error:
+            ack(response_action="errors", errors={error.block: error.text})
+            return
+        ack()
+
+    def handle_add_event_submission(
+        self, body: dict, view: dict, client: WebClient, context: BoltContext
+    ) -> None:
+        """Store the event of a checked submission (runs after the ack).
+
+        Bolt runs this after every ack, also one that answered with errors;
+        such a submission is simply not stored.
+        """
+        try:
+            form, modal_context, stated_at = self._read_submission(view, context)
+        except _FieldError:
+            return
+        self._store(client, context, body["user"]["id"], modal_context, form, stated_at)
+
+    def _read_submission(self, view: dict, context: BoltContext):
+        """The form, its context and the stated time. Raises _FieldError."""
         form = AddEventForm.read(view)
         modal_context = AddEventContext.load(view.get("private_metadata", ""))
         incident = lifecycle.find_incident(
             self.deps.db, team_id=context.team_id, channel_id=modal_context.channel_id
         )
         if incident is None:
-            ack(
-                response_action="errors",
-                errors={
-                    AddEventBlock.KIND: "This channel is not an incident channel yet: "
-                    "declare one with /pir declare."
-                },
+            raise _FieldError(
+                AddEventBlock.KIND,
+                "This channel is not an incident channel yet: declare one with "
+                "/pir declare.",
             )
-            return
         posted_at = ts_to_datetime(modal_context.message_ts)
         time_block = (
             AddEventBlock.TYPED_TIME if form.typed_time else AddEventBlock.PICKED_TIME
@@ -140,11 +172,8 @@ class AddToTimeline:
                 declared_at=incident.declared_at,
             )
         except PirError as error:
-            ack(response_action="errors", errors={time_block: str(error)})
-            return
-        ack()
-
-        self._store(client, context, body["user"]["id"], modal_context, form, stated_at)
+            raise _FieldError(time_block, str(error)) from None
+        return form, modal_context, stated_at
 
     def _store(self, client, context, user_id, modal_context, form, stated_at) -> None:
         channel_id, ts = modal_context.channel_id, modal_context.message_ts
@@ -180,5 +209,10 @@ class AddToTimeline:
 
 def register(app: App, deps: Deps) -> None:
     add = AddToTimeline(deps)
-    app.shortcut(Shortcut.ADD_TO_TIMELINE.value)(add.handle_add_to_timeline_shortcut)
-    app.view(View.ADD_TIMELINE_EVENT.value)(add.handle_add_event_submission)
+    app.shortcut(Shortcut.ADD_TO_TIMELINE.value)(
+        ack=_just_ack, lazy=[guarded(add.handle_add_to_timeline_shortcut)]
+    )
+    app.view(View.ADD_TIMELINE_EVENT.value)(
+        ack=add.check_add_event_submission,
+        lazy=[guarded(add.handle_add_event_submission)],
+    )
