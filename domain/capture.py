@@ -192,3 +192,46 @@ def list_timeline(db: Database, *, incident: Incident) -> list[TimelineEvent]:
         return timeline.list_events(
             session, team_id=incident.team_id, incident_id=incident.id
         )
+
+
+def record_edit(
+    db: Database,
+    *,
+    team_id: str,
+    channel_id: str,
+    message_ts: str,
+    text: str,
+    edited_at: datetime,
+) -> bool:
+    """A tagged message was edited: its event shows the new text and keeps
+    the first. Returns whether an event changed."""
+    with db.session() as session:
+        event = timeline.record_edit(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            message_ts=message_ts,
+            text=text,
+            edited_at=edited_at,
+        )
+    if event is not None:
+        logger.info("Timeline event %s follows an edit of its message", event.id)
+    return event is not None
+
+
+def record_deletion(
+    db: Database, *, team_id: str, channel_id: str, message_ts: str, at: datetime
+) -> bool:
+    """A tagged message was deleted: its event is kept for the record and
+    marked deleted, which leaves it out of the document."""
+    with db.session() as session:
+        event = timeline.mark_message_deleted(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            message_ts=message_ts,
+            at=at,
+        )
+    if event is not None:
+        logger.info("Timeline event %s marked deleted with its message", event.id)
+    return event is not None

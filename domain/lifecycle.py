@@ -117,3 +117,27 @@ def mark_milestone(
         session.add(incident)
     logger.info("Incident %s marked %s", incident.id, status.value)
     return incident
+
+
+def follow_channel(
+    db: Database,
+    *,
+    team_id: str,
+    channel_id: str,
+    name: str | None = None,
+    archived: bool | None = None,
+) -> bool:
+    """A renamed or (un)archived channel; its incident keeps all its data."""
+    with db.session() as session:
+        incident = incidents.follow_channel(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            name=name,
+            archived=archived,
+        )
+    if incident is not None:
+        logger.info(
+            "Incident %s follows a change of channel %s", incident.id, channel_id
+        )
+    return incident is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import add_to_timeline, capture, commands, errors
+from handlers import add_to_timeline, capture, channel_activity, commands, errors
 from handlers.deps import Deps
 
 
@@ -17,3 +17,4 @@ def register_all(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     capture.register(app, deps)
     add_to_timeline.register(app, deps)
+    channel_activity.register(app, deps)

@@ -66,3 +66,24 @@ def declare(
 
 def touch(incident: Incident) -> None:
     incident.updated_at = utc_now()
+
+
+def follow_channel(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    name: str | None = None,
+    archived: bool | None = None,
+) -> Incident | None:
+    """Keep an incident's channel name and archived flag as Slack has them."""
+    incident = get_by_channel(session, team_id=team_id, channel_id=channel_id)
+    if incident is None:
+        return None
+    if name is not None:
+        incident.channel_name = name
+    if archived is not None:
+        incident.is_archived = archived
+    touch(incident)
+    session.add(incident)
+    return incident

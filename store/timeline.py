@@ -142,3 +142,26 @@ def mark_message_deleted(
         event.deleted_at = at or utc_now()
         session.add(event)
     return event
+
+
+def record_edit(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    message_ts: str,
+    text: str,
+    edited_at: datetime,
+) -> TimelineEvent | None:
+    """Give a tagged message's event its new text, keeping the first one."""
+    event = get_event_for_message(
+        session, team_id=team_id, channel_id=channel_id, message_ts=message_ts
+    )
+    if event is None or event.text == text:
+        return None
+    if event.original_text is None:
+        event.original_text = event.text
+    event.text = text
+    event.edited_at = edited_at
+    session.add(event)
+    return event

@@ -37,6 +37,13 @@ SCOPES_OF_METHOD = {
 SCOPES_OF_EVENT = {
     "reaction_added": ("reactions:read",),
     "reaction_removed": ("reactions:read",),
+    "message": ("channels:history", "groups:history"),
+    "channel_rename": ("channels:read",),
+    "channel_archive": ("channels:read",),
+    "channel_unarchive": ("channels:read",),
+    "group_rename": ("groups:read",),
+    "group_archive": ("groups:read",),
+    "group_unarchive": ("groups:read",),
 }
 
 

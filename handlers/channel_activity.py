@@ -1,0 +1,108 @@
+"""What happens in channels besides tags: edits, deletions, renames, archiving.
+
+Every subscribed event needs a listener (an unmatched one is answered 404,
+and Slack retries it), so ordinary new messages have one that does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App, BoltContext
+
+from domain import capture, lifecycle
+from domain.messages import message_text
+from domain.slack_text import InvalidTimestamp, ts_to_datetime
+from handlers.deps import Deps
+
+logger = logging.getLogger(__name__)
+
+# Subtypes of a changed message that mean its parent was deleted while the
+# thread still has replies.
+TOMBSTONE = "tombstone"
+
+
+class ChannelActivity:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def handle_message_event(self, event: dict, context: BoltContext) -> None:
+        """Edits and deletions of tagged messages; other messages need nothing."""
+        subtype = event.get("subtype")
+        if subtype == "message_changed":
+            self._edited(event, context)
+        elif subtype == "message_deleted":
+            self._deleted(event, context, event.get("deleted_ts"))
+
+    def _edited(self, event: dict, context: BoltContext) -> None:
+        message = event.get("message") or {}
+        if message.get("subtype") == TOMBSTONE:
+            self._deleted(event, context, message.get("ts"))
+            return
+        previous = event.get("previous_message") or {}
+        text = message_text(message)
+        # Slack also sends message_changed when a link preview is attached
+        # or a thread gains a reply: only a change of text is an edit.
+        if text == message_text(previous):
+            return
+        edited_at = self._moment((message.get("edited") or {}).get("ts"), event)
+        capture.record_edit(
+            self.deps.db,
+            team_id=context.team_id,
+            channel_id=event.get("channel"),
+            message_ts=message.get("ts"),
+            text=text,
+            edited_at=edited_at,
+        )
+
+    def _deleted(self, event: dict, context: BoltContext, ts: str | None) -> None:
+        if not ts or not event.get("channel"):
+            return
+        capture.record_deletion(
+            self.deps.db,
+            team_id=context.team_id,
+            channel_id=event["channel"],
+            message_ts=ts,
+            at=self._moment(event.get("event_ts"), event),
+        )
+
+    def _moment(self, ts: str | None, event: dict):
+        try:
+            return ts_to_datetime(ts or event.get("event_ts"))
+        except InvalidTimestamp:
+            return self.deps.now()
+
+    def handle_channel_rename(self, event: dict, context: BoltContext) -> None:
+        channel = event.get("channel") or {}
+        if channel.get("id") and channel.get("name"):
+            lifecycle.follow_channel(
+                self.deps.db,
+                team_id=context.team_id,
+                channel_id=channel["id"],
+                name=channel["name"],
+            )
+
+    def handle_channel_archive(self, event: dict, context: BoltContext) -> None:
+        self._archived(event, context, archived=True)
+
+    def handle_channel_unarchive(self, event: dict, context: BoltContext) -> None:
+        self._archived(event, context, archived=False)
+
+    def _archived(self, event: dict, context: BoltContext, *, archived: bool) -> None:
+        channel_id = event.get("channel")
+        if isinstance(channel_id, str):
+            lifecycle.follow_channel(
+                self.deps.db,
+                team_id=context.team_id,
+                channel_id=channel_id,
+                archived=archived,
+            )
+
+
+def register(app: App, deps: Deps) -> None:
+    activity = ChannelActivity(deps)
+    app.event("message")(activity.handle_message_event)
+    for kind in ("channel", "group"):
+        app.event(f"{kind}_rename")(activity.handle_channel_rename)
+        app.event(f"{kind}_archive")(activity.handle_channel_archive)
+        app.event(f"{kind}_unarchive")(activity.handle_channel_unarchive)
