@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.errors import PirError
+from domain.errors import NotAnIncidentChannel, PirError
 from domain.slack_text import ts_to_datetime
 from domain.timeline import EventKind, infer_kind
 from store import incidents, timeline
@@ -235,3 +235,43 @@ def record_deletion(
     if event is not None:
         logger.info("Timeline event %s marked deleted with its message", event.id)
     return event is not None
+
+
+def add_typed_event(
+    db: Database,
+    *,
+    team_id: str,
+    channel_id: str,
+    text: str,
+    typed_by: str,
+    at: datetime | None,
+    now: datetime,
+) -> TimelineEvent:
+    """An event that never was a message ("14:02 first alert fired").
+
+    Raises NotAnIncidentChannel, or EventTimeRefused for an impossible time.
+    """
+    with db.session() as session:
+        incident = incidents.get_by_channel(
+            session, team_id=team_id, channel_id=channel_id
+        )
+        if incident is None:
+            raise NotAnIncidentChannel(channel_id)
+        check_event_time(at or now, now=now, declared_at=incident.declared_at)
+        event = TimelineEvent(
+            team_id=team_id,
+            incident_id=incident.id,
+            channel_id=channel_id,
+            author_id=typed_by,
+            tagged_by=typed_by,
+            source=TagSource.COMMAND.value,
+            kind=infer_kind(text).value,
+            text=text,
+            posted_at=now,
+            stated_at=at,
+            occurred_at=at or now,
+        )
+        session.add(event)
+        session.flush()
+    logger.info("Typed timeline event %s for incident %s", event.id, incident.id)
+    return event

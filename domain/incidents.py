@@ -73,3 +73,24 @@ def parse_declaration(text: str, *, declared_by: str) -> Declaration:
             f"{MAX_TITLE_LENGTH} and put the details in the channel."
         )
     return Declaration(severity=severity, title=title, commander_id=commander_id)
+
+
+_SEVERITY_ONLY = re.compile(r"^\s*(?:sev\s*)?p?([1-4])\s*$", re.I)
+_MENTION_ONLY = re.compile(r"^\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*$")
+
+
+def parse_severity(text: str) -> Severity:
+    match = _SEVERITY_ONLY.match(text)
+    if not match:
+        raise DeclarationError(
+            "Give a severity from P1 to P4, e.g. `/pir severity P2`."
+        )
+    return Severity(f"P{match.group(1)}")
+
+
+def parse_mention(text: str) -> str:
+    """The user id of a lone mention `<@U…>`; raises DeclarationError."""
+    match = _MENTION_ONLY.match(text)
+    if not match:
+        raise DeclarationError("Name one person, e.g. `/pir commander @alice`.")
+    return match.group(1)

@@ -141,3 +141,37 @@ def follow_channel(
             "Incident %s follows a change of channel %s", incident.id, channel_id
         )
     return incident is not None
+
+
+def change_incident(
+    db: Database,
+    *,
+    team_id: str,
+    channel_id: str,
+    severity: str | None = None,
+    commander_id: str | None = None,
+) -> Incident:
+    """Set the severity or the commander. Raises NotAnIncidentChannel."""
+    with db.session() as session:
+        incident = incidents.get_by_channel(
+            session, team_id=team_id, channel_id=channel_id
+        )
+        if incident is None:
+            raise NotAnIncidentChannel(channel_id)
+        if severity is not None:
+            incident.severity = severity
+        if commander_id is not None:
+            incident.commander_id = commander_id
+        incidents.touch(incident)
+        session.add(incident)
+    logger.info("Incident %s changed (severity %s)", incident.id, incident.severity)
+    return incident
+
+
+def get_incident(db: Database, *, team_id: str, incident_id: int) -> Incident | None:
+    """The incident by id, only if it belongs to `team_id`."""
+    with db.session() as session:
+        incident = session.get(Incident, incident_id)
+    if incident is None or incident.team_id != team_id:
+        return None
+    return incident

@@ -115,3 +115,38 @@ def _nearest_side(moment: datetime, *, base: datetime, prefer: Prefer) -> dateti
     if prefer is Prefer.PAST:
         return max(c for c in candidates if c <= base + slack)
     return min(c for c in candidates if c >= base - slack)
+
+
+# Text that may name a moment: a clock time, am/pm, or a relative word.
+# Plain numbers ("502s", "2 pods") are not moments.
+_LOOKS_LIKE_A_MOMENT = re.compile(
+    r"\d{1,2}:\d{2}|\d\s*[ap]\.?m\b|\b(ago|earlier|yesterday|today|noon|midnight)\b",
+    re.I,
+)
+
+
+def split_leading_time(
+    text: str,
+    *,
+    base: datetime,
+    timezone: str,
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+) -> tuple[datetime | None, str]:
+    """Split "14:02 first alert fired" into (14:02 as UTC, "first alert fired").
+
+    Tries the longest run of up to four leading words that reads as a moment
+    and leaves at least one word of text. Without one: (None, text).
+    """
+    words = text.split()
+    for count in range(min(4, len(words) - 1), 0, -1):
+        candidate = " ".join(words[:count])
+        if not _LOOKS_LIKE_A_MOMENT.search(candidate):
+            continue
+        try:
+            moment = read_when(
+                candidate, base=base, timezone=timezone, languages=languages
+            )
+        except UnreadableTime:
+            continue
+        return moment, " ".join(words[count:])
+    return None, text.strip()

@@ -110,7 +110,7 @@ class AddToTimeline:
         )
         opened = client.views_open(trigger_id=shortcut["trigger_id"], view=view)["view"]
 
-        zone = self.deps.user_zones.zone_of(
+        zone = self.deps.people.zone_of(
             client, team_id=context.team_id, user_id=shortcut["user"]["id"]
         )
         if zone:

@@ -15,8 +15,12 @@ TAGGING_HINT = (
 
 HELP_LINES = (
     ("declare [P1-P4] <title> [@commander]", "/pir declare P2 Checkout errors in EU"),
+    ("severity <P1-P4>", "/pir severity P1"),
+    ("commander @person", "/pir commander @alice"),
+    ("event [time] <what happened>", "/pir event 14:02 first alert fired"),
     ("mitigated [time]", "/pir mitigated 14:05"),
     ("resolved [time]", "/pir resolved 10 minutes ago"),
+    ("timeline", "/pir timeline"),
     ("status", "/pir status"),
     ("help", "/pir help"),
 )

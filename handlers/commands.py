@@ -8,14 +8,22 @@ from collections.abc import Callable
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from domain import lifecycle
+from domain import capture, lifecycle
 from domain.errors import BotNotInChannel, NotAnIncidentChannel
-from domain.incidents import Status, parse_declaration
-from domain.slack_text import slack_date
-from domain.times import read_when
+from domain.incidents import (
+    DeclarationError,
+    Status,
+    parse_declaration,
+    parse_mention,
+    parse_severity,
+)
+from domain.slack_text import clamp, escape_mrkdwn, slack_date, unescape_slack
+from domain.times import read_when, split_leading_time
 from handlers import blocks, ids, slack_reads
 from handlers.deps import Deps
 from handlers.errors import guarded
+from handlers.ids import TimelineAction
+from handlers.timeline_views import TimelinePage, build_timeline_message
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +43,13 @@ class PirCommand:
         self.deps = deps
         self.subcommands: dict[str, Callable[..., None]] = {
             "declare": self.declare,
+            "severity": self.severity,
+            "commander": self.commander,
+            "event": self.event,
             "mitigated": self.mitigated,
             "resolved": self.resolved,
             "status": self.status,
+            "timeline": self.timeline,
         }
 
     def ack_command(self, ack: Ack, command: dict) -> None:
@@ -58,7 +70,7 @@ class PirCommand:
     def declare(self, *, command: dict, rest: str, client: WebClient, respond) -> None:
         team_id, channel_id = command["team_id"], command["channel_id"]
         user_id = command["user_id"]
-        declaration = parse_declaration(rest, declared_by=user_id)
+        declaration = parse_declaration(unescape_slack(rest), declared_by=user_id)
         channel = slack_reads.channel_facts(client, channel_id)
         if not channel.is_member:
             raise BotNotInChannel(channel_id)
@@ -76,6 +88,105 @@ class PirCommand:
         text, message_blocks = blocks.declared_blocks(incident)
         client.chat_postMessage(channel=channel_id, text=text, blocks=message_blocks)
 
+    def severity(self, *, command: dict, rest: str, client: WebClient, respond) -> None:
+        severity = parse_severity(rest)
+        incident = lifecycle.change_incident(
+            self.deps.db,
+            team_id=command["team_id"],
+            channel_id=command["channel_id"],
+            severity=severity.value,
+        )
+        respond(
+            response_type="in_channel",
+            text=f"<@{command['user_id']}> set the severity to {incident.severity}.",
+        )
+
+    def commander(
+        self, *, command: dict, rest: str, client: WebClient, respond
+    ) -> None:
+        commander_id = parse_mention(rest)
+        lifecycle.change_incident(
+            self.deps.db,
+            team_id=command["team_id"],
+            channel_id=command["channel_id"],
+            commander_id=commander_id,
+        )
+        respond(
+            response_type="in_channel",
+            text=f"<@{commander_id}> now commands this incident.",
+        )
+
+    def event(self, *, command: dict, rest: str, client: WebClient, respond) -> None:
+        """`/pir event [when] <text>`: a moment that never was a message."""
+        team_id, user_id = command["team_id"], command["user_id"]
+        now = self.deps.now()
+        zone = self.deps.people.zone_of(client, team_id=team_id, user_id=user_id)
+        at, text = split_leading_time(
+            unescape_slack(rest), base=now, timezone=zone or self.deps.default_timezone
+        )
+        if not text:
+            raise DeclarationError(
+                "Say what happened, e.g. `/pir event 14:02 first alert fired`."
+            )
+        event = capture.add_typed_event(
+            self.deps.db,
+            team_id=team_id,
+            channel_id=command["channel_id"],
+            text=text,
+            typed_by=user_id,
+            at=at,
+            now=now,
+        )
+        respond(
+            response_type="ephemeral",
+            text=f"Added to the timeline at {slack_date(event.occurred_at)}: "
+            f"{escape_mrkdwn(clamp(text, 500))}",
+        )
+
+    def timeline(self, *, command: dict, rest: str, client: WebClient, respond) -> None:
+        incident = lifecycle.find_incident(
+            self.deps.db, team_id=command["team_id"], channel_id=command["channel_id"]
+        )
+        if incident is None:
+            raise NotAnIncidentChannel(command["channel_id"])
+        text, blocks = self.timeline_page(
+            client, incident=incident, viewer=command["user_id"], page=0
+        )
+        respond(response_type="ephemeral", text=text, blocks=blocks)
+
+    def timeline_page(self, client, *, incident, viewer: str, page: int):
+        team_id = incident.team_id
+        zone = self.deps.people.zone_of(client, team_id=team_id, user_id=viewer)
+        events = capture.list_timeline(self.deps.db, incident=incident)
+
+        def name_of(user_id: str) -> str:
+            return self.deps.people.name_of(client, team_id=team_id, user_id=user_id)
+
+        return build_timeline_message(
+            incident,
+            events,
+            page=page,
+            timezone=zone or self.deps.default_timezone,
+            name_of=name_of,
+        )
+
+    def handle_timeline_page_action(
+        self, ack: Ack, action: dict, body: dict, client: WebClient, respond
+    ) -> None:
+        """The Earlier/Later buttons replace the ephemeral timeline in place."""
+        ack()
+        page = TimelinePage.load(action.get("value") or "{}")
+        incident = lifecycle.get_incident(
+            self.deps.db, team_id=body["team"]["id"], incident_id=page.incident_id
+        )
+        if incident is None:
+            respond(text="That incident is gone.", replace_original=True)
+            return
+        text, blocks = self.timeline_page(
+            client, incident=incident, viewer=body["user"]["id"], page=page.page
+        )
+        respond(text=text, blocks=blocks, replace_original=True)
+
     def mitigated(self, **kwargs) -> None:
         self._milestone(Status.MITIGATED, **kwargs)
 
@@ -89,9 +200,7 @@ class PirCommand:
         now = self.deps.now()
         at = now
         if rest.strip():
-            zone = self.deps.user_zones.zone_of(
-                client, team_id=team_id, user_id=user_id
-            )
+            zone = self.deps.people.zone_of(client, team_id=team_id, user_id=user_id)
             at = read_when(rest, base=now, timezone=zone or self.deps.default_timezone)
         incident = lifecycle.mark_milestone(
             self.deps.db,
@@ -121,3 +230,5 @@ class PirCommand:
 def register(app: App, deps: Deps) -> None:
     pir = PirCommand(deps)
     app.command(ids.COMMAND)(ack=pir.ack_command, lazy=[guarded(pir.run_command)])
+    for action in TimelineAction:
+        app.action(action.value)(pir.handle_timeline_page_action)

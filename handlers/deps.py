@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from handlers.slack_reads import UserZones
+from handlers.slack_reads import People
 from store.db import Database
 from store.types import utc_now
 
@@ -18,4 +18,4 @@ class Deps:
     # The clock: replaced by `pirbot demo` to replay an incident at its
     # real times, and by tests.
     now: Callable[[], datetime] = field(default=utc_now)
-    user_zones: UserZones = field(default_factory=UserZones)
+    people: People = field(default_factory=People)

@@ -26,3 +26,10 @@ class AddEventBlock(StrEnum):
 
 
 INPUT_ACTION = "value"
+
+
+class TimelineAction(StrEnum):
+    """Paging buttons of /pir timeline; each carries the page to show."""
+
+    EARLIER = "timeline_earlier"
+    LATER = "timeline_later"

@@ -83,28 +83,54 @@ def permalink(client: WebClient, channel_id: str, ts: str) -> str | None:
         return None
 
 
-class UserZones:
-    """Time zones of Slack users, read with users.info and kept for an hour."""
+@dataclass(frozen=True)
+class Person:
+    """What the bot needs to know of a Slack user."""
+
+    user_id: str
+    name: str
+    timezone: str | None
+    is_gone: bool = False
+
+
+class People:
+    """Names and time zones of Slack users, read with users.info and kept
+    for an hour per workspace. A user Slack does not know (left, or from
+    another workspace) is remembered as unknown, not retried every time."""
 
     TTL_SECONDS = 3600.0
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._zones: dict[tuple[str, str], tuple[float, str | None]] = {}
+        self._people: dict[tuple[str, str], tuple[float, Person]] = {}
 
-    def zone_of(self, client: WebClient, *, team_id: str, user_id: str) -> str | None:
-        """The user's IANA zone, or None when Slack does not know the user."""
+    def person(self, client: WebClient, *, team_id: str, user_id: str) -> Person:
         key = (team_id, user_id)
-        cached = self._zones.get(key)
+        cached = self._people.get(key)
         if cached is not None and self._clock() - cached[0] < self.TTL_SECONDS:
             return cached[1]
         try:
             user = client.users_info(user=user_id)["user"]
-            zone = user.get("tz") or None
-        except SlackApiError as error:
-            logger.info(
-                "No time zone for user %s: %s", user_id, error.response.get("error")
+            profile = user.get("profile") or {}
+            person = Person(
+                user_id=user_id,
+                name=profile.get("display_name")
+                or profile.get("real_name")
+                or user.get("real_name")
+                or user.get("name")
+                or user_id,
+                timezone=user.get("tz") or None,
+                is_gone=bool(user.get("deleted")),
             )
-            zone = None
-        self._zones[key] = (self._clock(), zone)
-        return zone
+        except SlackApiError as error:
+            logger.info("Unknown user %s: %s", user_id, error.response.get("error"))
+            person = Person(user_id=user_id, name=user_id, timezone=None, is_gone=True)
+        self._people[key] = (self._clock(), person)
+        return person
+
+    def zone_of(self, client: WebClient, *, team_id: str, user_id: str) -> str | None:
+        """The user's IANA zone, or None when Slack does not know the user."""
+        return self.person(client, team_id=team_id, user_id=user_id).timezone
+
+    def name_of(self, client: WebClient, *, team_id: str, user_id: str) -> str:
+        return self.person(client, team_id=team_id, user_id=user_id).name

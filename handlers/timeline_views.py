@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
     ContextBlock,
     DateTimePickerElement,
+    DividerBlock,
+    HeaderBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -18,9 +23,15 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from domain.slack_text import clamp, escape_mrkdwn
-from domain.timeline import KIND_LABELS, EventKind
-from handlers.ids import INPUT_ACTION, AddEventBlock
+from domain.slack_text import clamp, escape_mrkdwn, plain_mentions, unescape_slack
+from domain.timeline import (
+    KIND_LABELS,
+    EventKind,
+    Moment,
+    derive_durations,
+    format_duration,
+)
+from handlers.ids import INPUT_ACTION, AddEventBlock, TimelineAction
 from handlers.ids import View as ViewId
 
 QUOTE_LIMIT = 2900
@@ -113,3 +124,128 @@ def build_add_event_modal(
         ],
     )
     return view.to_dict()
+
+
+# Events shown per page of /pir timeline: with the header, durations and
+# paging blocks this stays well under Slack's 50 blocks a message.
+EVENTS_PER_PAGE = 40
+EVENT_TEXT_LIMIT = 600
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    incident_id: int
+    page: int
+
+    def dump(self) -> str:
+        return json.dumps({"i": self.incident_id, "p": self.page})
+
+    @classmethod
+    def load(cls, raw: str) -> TimelinePage:
+        data = json.loads(raw)
+        return cls(incident_id=int(data["i"]), page=max(int(data["p"]), 0))
+
+
+def build_timeline_message(
+    incident,
+    events: list,
+    *,
+    page: int,
+    timezone: str,
+    name_of,
+) -> tuple[str, list[dict]]:
+    """One page of the timeline as an ephemeral message: (text, blocks).
+
+    Times are shown in `timezone` (the viewer's); mentions become names and
+    all echoed text is escaped, so nothing in it can ping or link.
+    """
+    zone = ZoneInfo(timezone)
+    pages = max((len(events) + EVENTS_PER_PAGE - 1) // EVENTS_PER_PAGE, 1)
+    page = min(max(page, 0), pages - 1)
+    shown = events[page * EVENTS_PER_PAGE : (page + 1) * EVENTS_PER_PAGE]
+
+    title = clamp(f"Timeline: {incident.title}", 150)
+    blocks: list = [
+        HeaderBlock(text=PlainTextObject(text=title)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"{len(events)} events · times in {timezone}"
+                    + (f" · page {page + 1} of {pages}" if pages > 1 else "")
+                )
+            ]
+        ),
+    ]
+    if not events:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="Nothing tagged yet. React with :pushpin: on a message, "
+                    "use *Add to timeline* on it, or type `/pir event 14:02 what "
+                    "happened`."
+                )
+            )
+        )
+    blocks += [_event_section(e, zone=zone, name_of=name_of) for e in shown]
+    blocks.append(DividerBlock())
+    blocks.append(
+        SectionBlock(text=MarkdownTextObject(text=_durations_text(incident, events)))
+    )
+    if pages > 1:
+        blocks.append(_paging(incident.id, page, pages))
+    text = f"Timeline of {incident.title}: {len(events)} events"
+    return text, [block.to_dict() for block in blocks]
+
+
+def _event_section(event, *, zone: ZoneInfo, name_of) -> SectionBlock:
+    when = event.occurred_at.astimezone(zone).strftime("%a %H:%M")
+    if event.stated_at is not None:
+        posted = event.posted_at.astimezone(zone).strftime("%H:%M")
+        if posted != event.stated_at.astimezone(zone).strftime("%H:%M"):
+            when += f" (posted {posted})"
+    words = escape_mrkdwn(plain_mentions(unescape_slack(event.text), name_of))
+    line = f"*{when}* · {KIND_LABELS.get(EventKind(event.kind), event.kind)}\n"
+    line += clamp(words, EVENT_TEXT_LIMIT) or "_(no text)_"
+    if event.note:
+        line += "\n_" + clamp(escape_mrkdwn(event.note), 300) + "_"
+    tagger = escape_mrkdwn(name_of(event.tagged_by) or event.tagged_by)
+    line += f"\ntagged by {tagger}"
+    if event.permalink:
+        line += f" · <{event.permalink}|message>"
+    return SectionBlock(text=MarkdownTextObject(text=clamp(line, 3000)))
+
+
+def _durations_text(incident, events: list) -> str:
+    durations = derive_durations(
+        [Moment(kind=e.kind, at=e.occurred_at) for e in events],
+        declared_at=incident.declared_at,
+        mitigated_at=incident.mitigated_at,
+        resolved_at=incident.resolved_at,
+    )
+    return (
+        f"*Time to detect* {format_duration(durations.detect)} · "
+        f"*acknowledge* {format_duration(durations.acknowledge)} · "
+        f"*mitigate* {format_duration(durations.mitigate)} · "
+        f"*resolve* {format_duration(durations.resolve)}"
+    )
+
+
+def _paging(incident_id: int, page: int, pages: int) -> ActionsBlock:
+    buttons = []
+    if page > 0:
+        buttons.append(
+            ButtonElement(
+                text="Earlier",
+                action_id=TimelineAction.EARLIER,
+                value=TimelinePage(incident_id, page - 1).dump(),
+            )
+        )
+    if page < pages - 1:
+        buttons.append(
+            ButtonElement(
+                text="Later",
+                action_id=TimelineAction.LATER,
+                value=TimelinePage(incident_id, page + 1).dump(),
+            )
+        )
+    return ActionsBlock(block_id="timeline_paging", elements=buttons)
