@@ -202,6 +202,7 @@ def record_edit(
     message_ts: str,
     text: str,
     edited_at: datetime,
+    stated_at: datetime | None = None,
 ) -> bool:
     """A tagged message was edited: its event shows the new text and keeps
     the first. Returns whether an event changed."""
@@ -213,9 +214,19 @@ def record_edit(
             message_ts=message_ts,
             text=text,
             edited_at=edited_at,
+            stated_at=stated_at,
         )
     if event is not None:
         logger.info("Timeline event %s follows an edit of its message", event.id)
+    return event is not None
+
+
+def is_tagged(db: Database, *, team_id: str, channel_id: str, message_ts: str) -> bool:
+    """Whether a message is on a timeline: most messages in a channel are not."""
+    with db.session() as session:
+        event = timeline.get_event_for_message(
+            session, team_id=team_id, channel_id=channel_id, message_ts=message_ts
+        )
     return event is not None
 
 

@@ -18,6 +18,7 @@ from domain.timeline import (
     Moment,
     derive_durations,
     format_duration,
+    posted_and_stated,
 )
 
 NameOf = Callable[[str], str | None]
@@ -75,11 +76,11 @@ def render_timeline_table(
     rows = ["| Time | Kind | What happened | Tagged by |", "| --- | --- | --- | --- |"]
     for event in events:
         when = _clock(event.occurred_at, zone, with_date=show_dates)
-        posted = _clock(event.posted_at, zone, with_date=False)
-        if event.stated_at is not None and posted != _clock(
-            event.stated_at, zone, with_date=False
-        ):
-            when += f" (posted {posted})"
+        both = posted_and_stated(
+            posted_at=event.posted_at, stated_at=event.stated_at, zone=zone
+        )
+        if both:
+            when += f" ({both})"
         what = _inline(event.text, name_of) or "(no text)"
         if event.note:
             what += f" — _{_inline(event.note, name_of)}_"

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 
 class EventKind(StrEnum):
@@ -151,3 +152,17 @@ def format_duration(value: timedelta | None) -> str:
     if minutes:
         return f"{sign}{minutes} min"
     return f"{sign}{seconds} s"
+
+
+def posted_and_stated(
+    *, posted_at: datetime, stated_at: datetime | None, zone: ZoneInfo
+) -> str | None:
+    """ "posted 14:20, says 14:05" for an event whose stated moment is not the
+    minute it was posted, on the reader's clock; None when they agree."""
+    if stated_at is None:
+        return None
+    posted = posted_at.astimezone(zone).strftime("%H:%M")
+    stated = stated_at.astimezone(zone).strftime("%H:%M")
+    if posted == stated:
+        return None
+    return f"posted {posted}, says {stated}"

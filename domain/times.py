@@ -32,6 +32,19 @@ _REWRITES = (
 )
 
 
+# Zone abbreviations dateparser reads. Others, such as IST (India, Ireland
+# or Israel), it would silently ignore and read the time in the writer's
+# zone, so they are refused with a hint instead.
+_ZONE_NAMES = (
+    "UTC GMT Z",
+    "PST PDT MST MDT CST CDT EST EDT AKST AKDT HST",  # the Americas
+    "BST WET WEST CET CEST EET EEST MSK",  # Europe
+    "JST KST HKT SGT AEST AEDT ACST AWST NZST NZDT",  # Asia and Oceania
+)
+ZONE_ABBREVIATIONS = frozenset(" ".join(_ZONE_NAMES).split())
+_TRAILING_ZONE = re.compile(r"\d(?:\s?[apAP]\.?[mM]\.?)?\s?([A-Z]{2,5})$")
+
+
 class Prefer(StrEnum):
     PAST = "past"
     FUTURE = "future"
@@ -40,11 +53,24 @@ class Prefer(StrEnum):
 class UnreadableTime(PirError, ValueError):
     """The text names no moment the bot can read."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, message: str | None = None) -> None:
         self.text = text
         super().__init__(
-            f"I could not read {text!r} as a time. Try 14:05, 14:05 UTC, "
+            message
+            or f"I could not read {text!r} as a time. Try 14:05, 14:05 UTC, "
             "10 minutes ago or yesterday 23:50."
+        )
+
+
+class UnknownZone(UnreadableTime):
+    """A time names a zone abbreviation the bot cannot read for sure."""
+
+    def __init__(self, text: str, zone: str) -> None:
+        self.zone = zone
+        super().__init__(
+            text,
+            f"I do not know which zone {zone} is in {text!r}. Write the offset "
+            "instead, such as 14:05 +05:30, or the time in UTC.",
         )
 
 
@@ -60,11 +86,15 @@ def read_when(
 
     `base` (aware) is "now" for relative phrases; a bare clock time is read
     in `timezone`, on the base's date, moved a day back (or forward) if it
-    would otherwise land on the wrong side of the base. Raises UnreadableTime.
+    would otherwise land on the wrong side of the base. Raises UnreadableTime,
+    or UnknownZone for a zone abbreviation such as IST.
     """
     cleaned = text.strip()
     if not cleaned or len(cleaned) > _MAX_WHEN_LENGTH:
         raise UnreadableTime(text)
+    zone_named = _TRAILING_ZONE.search(cleaned)
+    if zone_named and zone_named.group(1) not in ZONE_ABBREVIATIONS | {"AM", "PM"}:
+        raise UnknownZone(text, zone_named.group(1))
     for pattern, replacement in _REWRITES:
         cleaned = pattern.sub(replacement, cleaned)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
@@ -11,6 +12,8 @@ from slack_sdk.errors import SlackApiError
 from domain import capture, lifecycle
 from domain.errors import NotAnIncidentChannel
 from domain.messages import message_text
+from domain.slack_text import ts_to_datetime
+from domain.stated_times import extract_stated_time
 from domain.timeline import base_reaction, kind_for_reaction
 from handlers import ids, slack_reads
 from handlers.deps import Deps
@@ -51,13 +54,14 @@ class ReactionTags:
         if is_own_message(message, context):
             return
 
+        text = message_text(message)
         result = capture.capture_message(
             self.deps.db,
             message=capture.Message(
                 team_id=team_id,
                 channel_id=channel_id,
                 ts=ts,
-                text=message_text(message),
+                text=text,
                 author_id=message.get("user"),
                 author_bot_id=message.get("bot_id"),
                 thread_ts=thread_of(message),
@@ -67,6 +71,14 @@ class ReactionTags:
             source=capture.TagSource.REACTION,
             kind=kind,
             reaction=base_reaction(event["reaction"]),
+            stated_at=stated_time_of(
+                self.deps,
+                client,
+                team_id=team_id,
+                author_id=message.get("user"),
+                text=text,
+                ts=ts,
+            ),
         )
         if result.outcome is capture.Outcome.CAPTURED:
             confirm_tag(client, channel_id=channel_id, ts=ts)
@@ -122,6 +134,26 @@ def confirm_tag(client: WebClient, *, channel_id: str, ts: str) -> None:
                 channel_id,
                 error.response.get("error"),
             )
+
+
+def stated_time_of(
+    deps: Deps,
+    client: WebClient,
+    *,
+    team_id: str,
+    author_id: str | None,
+    text: str,
+    ts: str,
+) -> datetime | None:
+    """The moment a message's text states ("at 14:05", "10 min ago"), read in
+    its author's Slack time zone; integrations and unknown users have none,
+    so theirs is read in the workspace's default zone."""
+    zone = None
+    if author_id:
+        zone = deps.people.zone_of(client, team_id=team_id, user_id=author_id)
+    return extract_stated_time(
+        text, posted_at=ts_to_datetime(ts), timezone=zone or deps.default_timezone
+    )
 
 
 def thread_of(message: dict) -> str | None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
 
 from domain import capture, lifecycle
 from domain.messages import message_text
 from domain.slack_text import InvalidTimestamp, ts_to_datetime
+from handlers.capture import stated_time_of
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -26,15 +28,17 @@ class ChannelActivity:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def handle_message_event(self, event: dict, context: BoltContext) -> None:
+    def handle_message_event(
+        self, event: dict, context: BoltContext, client: WebClient
+    ) -> None:
         """Edits and deletions of tagged messages; other messages need nothing."""
         subtype = event.get("subtype")
         if subtype == "message_changed":
-            self._edited(event, context)
+            self._edited(event, context, client)
         elif subtype == "message_deleted":
             self._deleted(event, context, event.get("deleted_ts"))
 
-    def _edited(self, event: dict, context: BoltContext) -> None:
+    def _edited(self, event: dict, context: BoltContext, client: WebClient) -> None:
         message = event.get("message") or {}
         if message.get("subtype") == TOMBSTONE:
             self._deleted(event, context, message.get("ts"))
@@ -45,15 +49,33 @@ class ChannelActivity:
         # or a thread gains a reply: only a change of text is an edit.
         if text == message_text(previous):
             return
-        edited_at = self._moment((message.get("edited") or {}).get("ts"), event)
+        where = {
+            "team_id": context.team_id,
+            "channel_id": event.get("channel"),
+            "message_ts": message.get("ts"),
+        }
+        if not all(where.values()) or not capture.is_tagged(self.deps.db, **where):
+            return
         capture.record_edit(
             self.deps.db,
-            team_id=context.team_id,
-            channel_id=event.get("channel"),
-            message_ts=message.get("ts"),
+            **where,
             text=text,
-            edited_at=edited_at,
+            edited_at=self._moment((message.get("edited") or {}).get("ts"), event),
+            stated_at=self._stated_time(client, context, message, text),
         )
+
+    def _stated_time(self, client, context, message: dict, text: str):
+        try:
+            return stated_time_of(
+                self.deps,
+                client,
+                team_id=context.team_id,
+                author_id=message.get("user"),
+                text=text,
+                ts=message["ts"],
+            )
+        except InvalidTimestamp:
+            return None
 
     def _deleted(self, event: dict, context: BoltContext, ts: str | None) -> None:
         if not ts or not event.get("channel"):

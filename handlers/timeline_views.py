@@ -30,6 +30,7 @@ from domain.timeline import (
     Moment,
     derive_durations,
     format_duration,
+    posted_and_stated,
 )
 from handlers.ids import INPUT_ACTION, AddEventBlock, TimelineAction
 from handlers.ids import View as ViewId
@@ -199,10 +200,11 @@ def build_timeline_message(
 
 def _event_section(event, *, zone: ZoneInfo, name_of) -> SectionBlock:
     when = event.occurred_at.astimezone(zone).strftime("%a %H:%M")
-    if event.stated_at is not None:
-        posted = event.posted_at.astimezone(zone).strftime("%H:%M")
-        if posted != event.stated_at.astimezone(zone).strftime("%H:%M"):
-            when += f" (posted {posted})"
+    both = posted_and_stated(
+        posted_at=event.posted_at, stated_at=event.stated_at, zone=zone
+    )
+    if both:
+        when += f" ({both})"
     words = escape_mrkdwn(plain_mentions(unescape_slack(event.text), name_of))
     line = f"*{when}* · {KIND_LABELS.get(EventKind(event.kind), event.kind)}\n"
     line += clamp(words, EVENT_TEXT_LIMIT) or "_(no text)_"

@@ -152,8 +152,13 @@ def record_edit(
     message_ts: str,
     text: str,
     edited_at: datetime,
+    stated_at: datetime | None = None,
 ) -> TimelineEvent | None:
-    """Give a tagged message's event its new text, keeping the first one."""
+    """Give a tagged message's event its new text, keeping the first one.
+
+    An event tagged with a reaction also takes the moment the new text
+    states; a time someone chose in the shortcut's modal stays as chosen.
+    """
     event = get_event_for_message(
         session, team_id=team_id, channel_id=channel_id, message_ts=message_ts
     )
@@ -163,5 +168,8 @@ def record_edit(
         event.original_text = event.text
     event.text = text
     event.edited_at = edited_at
+    if event.source == "reaction":
+        event.stated_at = stated_at
+        event.occurred_at = stated_at or event.posted_at
     session.add(event)
     return event

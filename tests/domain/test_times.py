@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.times import Prefer, UnreadableTime, read_when
+from domain.times import Prefer, UnknownZone, UnreadableTime, read_when
 
 BASE = datetime(2019, 7, 2, 14, 10, tzinfo=UTC)  # 15:10 in London (BST)
 
@@ -75,3 +75,16 @@ def test_any_text_gives_a_moment_or_unreadable_time(text: str) -> None:
     except UnreadableTime:
         return
     assert got.tzinfo is not None and got.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.parametrize("text", ["13:40 IST", "2pm ACDT", "yesterday 23:50 XYZ"])
+def test_a_zone_abbreviation_dateparser_would_ignore_is_refused(text: str) -> None:
+    # dateparser drops "IST" silently and reads the time in the writer's zone:
+    # hours off without a word. The bot asks for an offset instead.
+    with pytest.raises(UnknownZone, match="Write the offset"):
+        read_when(text, base=BASE, timezone="Europe/Berlin")
+
+
+def test_a_known_zone_abbreviation_is_read_in_that_zone() -> None:
+    got = read_when("13:40 CEST", base=BASE, timezone="America/New_York")
+    assert got == datetime(2019, 7, 2, 11, 40, tzinfo=UTC)

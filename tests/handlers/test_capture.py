@@ -180,3 +180,61 @@ def test_tag_of_a_deleted_message_captures_nothing(declared) -> None:
     reply = _tag(declared, message["ts"])
     assert reply.status == 200
     assert _events(declared) == []
+
+
+def test_time_stated_in_the_text_is_read_in_the_authors_zone(declared) -> None:
+    # 15:33:20 UTC is 10:33 in New York, where Bob is; he means 10:20 there.
+    message = declared.standin.add_message(
+        CHANNEL,
+        user=BOB,
+        text="errors since 10:20, rolling back",
+        ts="1733240000.000100",
+    )
+
+    _tag(declared, message["ts"], user=ALICE)
+
+    (event,) = _events(declared)
+    assert event.posted_at.isoformat() == "2024-12-03T15:33:20.000100+00:00"
+    assert event.stated_at.isoformat() == "2024-12-03T15:20:00+00:00"
+    assert event.occurred_at == event.stated_at
+
+
+def test_timeline_shows_both_the_posted_and_the_stated_time(declared) -> None:
+    message = declared.standin.add_message(
+        CHANNEL, user=BOB, text="errors since 10:20", ts="1733240000.000100"
+    )
+    _tag(declared, message["ts"], user=ALICE)
+
+    declared.command("timeline", user_id=ALICE, channel_id=CHANNEL)
+
+    response = declared.standin.calls_to("response_url")[-1].args
+    first = next(b for b in response["blocks"] if b["type"] == "section")
+    # Alice reads Berlin time: posted 16:33, says 16:20.
+    assert first["text"]["text"].startswith("*Tue 16:20 (posted 16:33, says 16:20)*")
+
+
+def test_alert_time_with_a_zone_is_read_from_the_integrations_text(declared) -> None:
+    alert = declared.standin.add_message(
+        CHANNEL,
+        bot_id=ALERTS_BOT,
+        text="",
+        attachments=[{"title": "[FIRING] p99 > 2s", "text": "since 15:02 UTC"}],
+        ts="1733240000.000200",
+    )
+
+    _tag(declared, alert["ts"], user=ALICE)
+
+    (event,) = _events(declared)
+    assert event.stated_at.isoformat() == "2024-12-03T15:02:00+00:00"
+
+
+def test_a_message_planning_a_later_time_keeps_its_own_time(declared) -> None:
+    message = declared.standin.add_message(
+        CHANNEL, user=BOB, text="will deploy the fix at 11:30", ts="1733240000.000300"
+    )
+
+    _tag(declared, message["ts"], user=ALICE)
+
+    (event,) = _events(declared)
+    assert event.stated_at is None
+    assert event.occurred_at == event.posted_at

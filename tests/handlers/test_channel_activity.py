@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,21 @@ def test_message_subtypes_are_answered_200(bot, subtype) -> None:
     event = payloads.message(channel=CHANNEL, user=ALICE, text="x", ts="1.000001")
     reply = bot.event(event | {"subtype": subtype})
     assert reply.status == 200
+
+
+def test_an_edit_that_corrects_the_stated_time_moves_the_event(tagged) -> None:
+    bot, message = tagged
+    before = _events(bot)[0]
+    bot.event(
+        payloads.message_changed(
+            channel=CHANNEL,
+            ts=message["ts"],
+            user=ALICE,
+            previous_text="rolled back at 14:05",
+            new_text="rolled back 10 min ago",
+        )
+    )
+    (event,) = _events(bot)
+    assert event.stated_at == event.posted_at - timedelta(minutes=10)
+    assert event.occurred_at == event.stated_at
+    assert event.occurred_at != before.occurred_at
