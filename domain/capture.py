@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -10,7 +12,7 @@ from enum import StrEnum
 from domain.errors import NotAnIncidentChannel, PirError
 from domain.slack_text import ts_to_datetime
 from domain.timeline import EventKind, infer_kind
-from store import incidents, timeline
+from store import incidents, pending, timeline, workspaces
 from store.db import Database
 from store.models import Incident, TimelineEvent
 
@@ -21,6 +23,9 @@ logger = logging.getLogger(__name__)
 # not the start of the incident.
 EARLIEST_BEFORE_DECLARED = timedelta(days=2)
 CLOCK_SLACK = timedelta(minutes=1)
+
+# Which process made a claim, for an operator reading the claims table.
+REPLICA = f"{socket.gethostname()}:{os.getpid()}"
 
 
 class EventTimeRefused(PirError):
@@ -170,6 +175,14 @@ def release_reaction_tag(
             session, team_id=team_id, channel_id=channel_id, message_ts=message_ts
         )
         if event is None:
+            pending.drop_tag(
+                session,
+                team_id=team_id,
+                channel_id=channel_id,
+                message_ts=message_ts,
+                user_id=user_id,
+                reaction=reaction,
+            )
             return False
         left = timeline.remove_tag(
             session,
@@ -185,6 +198,51 @@ def release_reaction_tag(
         timeline.delete_event(session, event=event)
     logger.info("Removed timeline event %s: its last tag was taken off", event_id)
     return True
+
+
+@dataclass(frozen=True)
+class HeldTag:
+    """A reaction tag made before its channel was an incident."""
+
+    message_ts: str
+    user_id: str
+    reaction: str
+
+
+def hold_tag(
+    db: Database,
+    *,
+    team_id: str,
+    channel_id: str,
+    message_ts: str,
+    user_id: str,
+    reaction: str,
+) -> bool:
+    """Keep a tag in a channel that is not an incident, for when one is
+    declared there. Returns whether to ask the tagger to declare one: only
+    the first tag of a channel asks."""
+    with db.session() as session:
+        workspaces.ensure_workspace(session, team_id=team_id)
+        pending.hold_tag(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            message_ts=message_ts,
+            user_id=user_id,
+            reaction=reaction,
+        )
+        ask = pending.claim_declare_prompt(
+            session, team_id=team_id, channel_id=channel_id, claimed_by=REPLICA
+        )
+    logger.info("Held a tag in channel %s until an incident is declared", channel_id)
+    return ask
+
+
+def take_held_tags(db: Database, *, team_id: str, channel_id: str) -> list[HeldTag]:
+    """The tags held for a channel, oldest first; they are held no longer."""
+    with db.session() as session:
+        tags = pending.take_tags(session, team_id=team_id, channel_id=channel_id)
+        return [HeldTag(t.message_ts, t.user_id, t.reaction) for t in tags]
 
 
 def list_timeline(db: Database, *, incident: Incident) -> list[TimelineEvent]:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import add_to_timeline, capture, channel_activity, commands, errors
+from handlers import (
+    add_to_timeline,
+    capture,
+    channel_activity,
+    commands,
+    declare,
+    errors,
+)
 from handlers.deps import Deps
 
 
@@ -18,3 +25,4 @@ def register_all(app: App, deps: Deps) -> None:
     capture.register(app, deps)
     add_to_timeline.register(app, deps)
     channel_activity.register(app, deps)
+    declare.register(app, deps)

@@ -8,15 +8,21 @@ from datetime import datetime
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from domain import capture, lifecycle
-from domain.errors import NotAnIncidentChannel
 from domain.messages import message_text
 from domain.slack_text import ts_to_datetime
 from domain.stated_times import extract_stated_time
 from domain.timeline import base_reaction, kind_for_reaction
 from handlers import ids, slack_reads
 from handlers.deps import Deps
+from handlers.ids import DeclareAction
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +34,13 @@ class ReactionTags:
     def handle_tag_reaction(
         self, event: dict, context: BoltContext, client: WebClient
     ) -> None:
-        """A tagging reaction puts the message on the incident's timeline once."""
+        """A tagging reaction puts the message on the incident's timeline once.
+
+        In a channel that is not an incident yet the tag is kept for when one
+        is declared, and the first person to tag there is asked to declare.
+        """
         item = event.get("item") or {}
-        is_tag, kind = kind_for_reaction(str(event.get("reaction", "")))
+        is_tag, _kind = kind_for_reaction(str(event.get("reaction", "")))
         if not is_tag or item.get("type") != "message":
             return
         team_id, channel_id, ts = context.team_id, item.get("channel"), item.get("ts")
@@ -39,49 +49,26 @@ class ReactionTags:
             logger.warning("Ignored a reaction event without channel, ts or user")
             return
 
-        incident = lifecycle.find_incident(
-            self.deps.db, team_id=team_id, channel_id=channel_id
+        outcome = capture_tag(
+            self.deps,
+            client,
+            context,
+            channel_id=channel_id,
+            ts=ts,
+            user_id=user_id,
+            reaction=base_reaction(event["reaction"]),
         )
-        if incident is None:
-            self._hint_not_an_incident(client, channel_id=channel_id, user_id=user_id)
-            return
-        message = slack_reads.fetch_message(client, channel_id, ts)
-        if message is None:
-            logger.info(
-                "Tagged message %s in %s is gone; nothing captured", ts, channel_id
-            )
-            return
-        if is_own_message(message, context):
-            return
-
-        text = message_text(message)
-        result = capture.capture_message(
-            self.deps.db,
-            message=capture.Message(
+        if outcome is capture.Outcome.NOT_AN_INCIDENT:
+            ask = capture.hold_tag(
+                self.deps.db,
                 team_id=team_id,
                 channel_id=channel_id,
-                ts=ts,
-                text=text,
-                author_id=message.get("user"),
-                author_bot_id=message.get("bot_id"),
-                thread_ts=thread_of(message),
-                permalink=slack_reads.permalink(client, channel_id, ts),
-            ),
-            tagged_by=user_id,
-            source=capture.TagSource.REACTION,
-            kind=kind,
-            reaction=base_reaction(event["reaction"]),
-            stated_at=stated_time_of(
-                self.deps,
-                client,
-                team_id=team_id,
-                author_id=message.get("user"),
-                text=text,
-                ts=ts,
-            ),
-        )
-        if result.outcome is capture.Outcome.CAPTURED:
-            confirm_tag(client, channel_id=channel_id, ts=ts)
+                message_ts=ts,
+                user_id=user_id,
+                reaction=base_reaction(event["reaction"]),
+            )
+            if ask:
+                ask_to_declare(client, channel_id=channel_id, user_id=user_id)
 
     def handle_untag_reaction(self, event: dict, context: BoltContext) -> None:
         """Taking off the last tagging reaction takes the event off the timeline."""
@@ -100,16 +87,88 @@ class ReactionTags:
             reaction=base_reaction(event["reaction"]),
         )
 
-    @staticmethod
-    def _hint_not_an_incident(client: WebClient, *, channel_id: str, user_id: str):
-        try:
-            client.chat_postEphemeral(
-                channel=channel_id,
-                user=user_id,
-                text=str(NotAnIncidentChannel(channel_id)),
-            )
-        except SlackApiError as error:
-            logger.info("Could not hint %s: %s", user_id, error.response.get("error"))
+
+def capture_tag(
+    deps: Deps,
+    client: WebClient,
+    context: BoltContext,
+    *,
+    channel_id: str,
+    ts: str,
+    user_id: str,
+    reaction: str,
+) -> capture.Outcome | None:
+    """Put a message tagged with `reaction` on its incident's timeline and
+    confirm it quietly. None when there is nothing to capture: the message
+    is gone, or it is the bot's own."""
+    team_id = context.team_id
+    if lifecycle.find_incident(deps.db, team_id=team_id, channel_id=channel_id) is None:
+        return capture.Outcome.NOT_AN_INCIDENT
+    message = slack_reads.fetch_message(client, channel_id, ts)
+    if message is None:
+        logger.info("Tagged message %s in %s is gone; nothing captured", ts, channel_id)
+        return None
+    if is_own_message(message, context):
+        return None
+
+    text = message_text(message)
+    _is_tag, kind = kind_for_reaction(reaction)
+    result = capture.capture_message(
+        deps.db,
+        message=capture.Message(
+            team_id=team_id,
+            channel_id=channel_id,
+            ts=ts,
+            text=text,
+            author_id=message.get("user"),
+            author_bot_id=message.get("bot_id"),
+            thread_ts=thread_of(message),
+            permalink=slack_reads.permalink(client, channel_id, ts),
+        ),
+        tagged_by=user_id,
+        source=capture.TagSource.REACTION,
+        kind=kind,
+        reaction=reaction,
+        stated_at=stated_time_of(
+            deps,
+            client,
+            team_id=team_id,
+            author_id=message.get("user"),
+            text=text,
+            ts=ts,
+        ),
+    )
+    if result.outcome is capture.Outcome.CAPTURED:
+        confirm_tag(client, channel_id=channel_id, ts=ts)
+    return result.outcome
+
+
+def ask_to_declare(client: WebClient, *, channel_id: str, user_id: str) -> None:
+    """Ask the first person who tags in a channel whether to declare."""
+    question = (
+        "This channel is not an incident channel yet. I kept your tag: it goes "
+        "on the timeline as soon as an incident is declared here, with the "
+        "button or with `/pir declare P2 <title>`."
+    )
+    button = ButtonElement(
+        text="Declare an incident",
+        action_id=DeclareAction.FROM_TAG.value,
+        value=channel_id,
+        style="primary",
+    )
+    question_blocks = [
+        SectionBlock(text=MarkdownTextObject(text=question)),
+        ActionsBlock(elements=[button]),
+    ]
+    try:
+        client.chat_postEphemeral(
+            channel=channel_id,
+            user=user_id,
+            text=question,
+            blocks=[block.to_dict() for block in question_blocks],
+        )
+    except SlackApiError as error:
+        logger.info("Could not ask %s: %s", user_id, error.response.get("error"))
 
 
 def is_own_message(message: dict, context: BoltContext) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from domain import capture, lifecycle
@@ -20,6 +21,7 @@ from domain.incidents import (
 from domain.slack_text import clamp, escape_mrkdwn, slack_date, unescape_slack
 from domain.times import read_when, split_leading_time
 from handlers import blocks, ids, slack_reads
+from handlers.declare import announce_incident
 from handlers.deps import Deps
 from handlers.errors import guarded
 from handlers.ids import TimelineAction
@@ -61,13 +63,27 @@ class PirCommand:
         else:
             ack(text=blocks.help_text(unknown=name))
 
-    def run_command(self, command: dict, client: WebClient, respond: Respond) -> None:
+    def run_command(
+        self,
+        command: dict,
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
         name, rest = split_command(command.get("text"))
         subcommand = self.subcommands.get(name)
-        if subcommand is not None:
-            subcommand(command=command, rest=rest, client=client, respond=respond)
+        if subcommand is None:
+            return
+        extra = {}
+        # A sub-command that needs Bolt's context (the bot's own ids, say)
+        # names it as a parameter.
+        if "context" in inspect.signature(subcommand).parameters:
+            extra["context"] = context
+        subcommand(command=command, rest=rest, client=client, respond=respond, **extra)
 
-    def declare(self, *, command: dict, rest: str, client: WebClient, respond) -> None:
+    def declare(
+        self, *, command: dict, rest: str, client: WebClient, respond, context
+    ) -> None:
         team_id, channel_id = command["team_id"], command["channel_id"]
         user_id = command["user_id"]
         declaration = parse_declaration(unescape_slack(rest), declared_by=user_id)
@@ -85,8 +101,7 @@ class PirCommand:
             now=self.deps.now(),
             is_private=channel.is_private,
         )
-        text, message_blocks = blocks.declared_blocks(incident)
-        client.chat_postMessage(channel=channel_id, text=text, blocks=message_blocks)
+        announce_incident(self.deps, client, context, incident)
 
     def severity(self, *, command: dict, rest: str, client: WebClient, respond) -> None:
         severity = parse_severity(rest)

@@ -14,6 +14,7 @@ class Shortcut(StrEnum):
 
 class View(StrEnum):
     ADD_TIMELINE_EVENT = "add_timeline_event"
+    DECLARE_INCIDENT = "declare_incident"
 
 
 class AddEventBlock(StrEnum):
@@ -33,3 +34,16 @@ class TimelineAction(StrEnum):
 
     EARLIER = "timeline_earlier"
     LATER = "timeline_later"
+
+
+class DeclareAction(StrEnum):
+    """The button that asks to declare an incident where a tag was made."""
+
+    FROM_TAG = "declare_from_tag"
+
+
+class DeclareBlock(StrEnum):
+    """Input blocks of the declaration modal."""
+
+    TITLE = "incident_title"
+    SEVERITY = "incident_severity"

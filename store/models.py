@@ -134,6 +134,26 @@ class TimelineTag(SQLModel, table=True):
     created_at: datetime = _moment(default_now=True)
 
 
+class PendingTag(SQLModel, table=True):
+    """A tag on a message in a channel that is not an incident yet.
+
+    It waits here until an incident is declared in the channel, which puts
+    the message on the timeline; taking the reaction off forgets it.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "message_ts", "user_id", "reaction"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
+    channel_id: str = Field(max_length=32, index=True)
+    message_ts: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    reaction: str = Field(max_length=100)
+    created_at: datetime = _moment(default_now=True)
+
+
 # --- Reviews ------------------------------------------------------------------
 
 

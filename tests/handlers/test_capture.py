@@ -14,7 +14,6 @@ from tests.handlers.people import (
     BOB,
     CAROL,
     CHANNEL,
-    QUIET_CHANNEL,
 )
 
 
@@ -144,18 +143,6 @@ def test_other_reactions_touch_neither_slack_nor_the_database(declared) -> None:
     assert reply.status == 200
     assert _events(declared) == []
     assert declared.standin.calls == []
-
-
-def test_tag_outside_an_incident_channel_hints_how_to_declare(bot) -> None:
-    message = bot.standin.add_message(QUIET_CHANNEL, user=ALICE, text="hmm")
-    bot.event(
-        payloads.reaction_added(
-            user=BOB, reaction="pushpin", channel=QUIET_CHANNEL, ts=message["ts"]
-        )
-    )
-    assert _events(bot) == []
-    (hint,) = bot.standin.calls_to("chat.postEphemeral")
-    assert hint.args["user"] == BOB and "/pir declare" in hint.args["text"]
 
 
 def test_very_long_message_with_emoji_is_stored_whole(declared) -> None:

@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy
-from sqlmodel import select
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel, select
 
 from store import incidents, timeline, workspaces
 from store.db import Database, downgrade, upgrade
@@ -177,3 +179,12 @@ def test_migrations_go_down_to_empty_and_up_to_head(db: Database) -> None:
         "actionitem",
         "postclaim",
     } <= tables
+
+
+def test_migrations_build_exactly_the_tables_the_models_declare(db: Database) -> None:
+    # A model changed without a migration (or the other way round) would make
+    # a fresh install differ from the code that reads it.
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        differences = compare_metadata(context, SQLModel.metadata)
+    assert differences == []
