@@ -22,6 +22,7 @@ HELP_LINES = (
     ("resolved [time]", "/pir resolved 10 minutes ago"),
     ("timeline", "/pir timeline"),
     ("status", "/pir status"),
+    ("reactions [add|remove|reset]", "/pir reactions add :fire: detection"),
     ("help", "/pir help"),
 )
 

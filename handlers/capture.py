@@ -19,7 +19,8 @@ from domain import capture, lifecycle
 from domain.messages import message_text
 from domain.slack_text import ts_to_datetime
 from domain.stated_times import extract_stated_time
-from domain.timeline import base_reaction, kind_for_reaction
+from domain.tag_reactions import tag_reactions
+from domain.timeline import DEFAULT_TAG_REACTIONS, base_reaction, kind_for_reaction
 from handlers import ids, slack_reads
 from handlers.deps import Deps
 from handlers.ids import DeclareAction
@@ -40,8 +41,11 @@ class ReactionTags:
         is declared, and the first person to tag there is asked to declare.
         """
         item = event.get("item") or {}
-        is_tag, _kind = kind_for_reaction(str(event.get("reaction", "")))
-        if not is_tag or item.get("type") != "message":
+        if item.get("type") != "message" or not context.team_id:
+            return
+        reactions = tag_reactions(self.deps.db, team_id=context.team_id)
+        is_tag, _kind = kind_for_reaction(str(event.get("reaction", "")), reactions)
+        if not is_tag:
             return
         team_id, channel_id, ts = context.team_id, item.get("channel"), item.get("ts")
         user_id = event.get("user")
@@ -71,12 +75,19 @@ class ReactionTags:
                 ask_to_declare(client, channel_id=channel_id, user_id=user_id)
 
     def handle_untag_reaction(self, event: dict, context: BoltContext) -> None:
-        """Taking off the last tagging reaction takes the event off the timeline."""
+        """Taking off the last tagging reaction takes the event off the timeline.
+
+        A reaction the workspace no longer tags with still releases the tags
+        it made while it did.
+        """
         item = event.get("item") or {}
-        is_tag, _kind = kind_for_reaction(str(event.get("reaction", "")))
-        if not is_tag or item.get("type") != "message":
+        if item.get("type") != "message":
             return
         if not (context.team_id and item.get("channel") and item.get("ts")):
+            return
+        reaction = base_reaction(str(event.get("reaction", "")))
+        reactions = tag_reactions(self.deps.db, team_id=context.team_id)
+        if reaction not in reactions and reaction not in DEFAULT_TAG_REACTIONS:
             return
         capture.release_reaction_tag(
             self.deps.db,
@@ -84,7 +95,7 @@ class ReactionTags:
             channel_id=item["channel"],
             message_ts=item["ts"],
             user_id=str(event.get("user")),
-            reaction=base_reaction(event["reaction"]),
+            reaction=reaction,
         )
 
 
@@ -112,7 +123,7 @@ def capture_tag(
         return None
 
     text = message_text(message)
-    _is_tag, kind = kind_for_reaction(reaction)
+    _is_tag, kind = kind_for_reaction(reaction, tag_reactions(deps.db, team_id=team_id))
     result = capture.capture_message(
         deps.db,
         message=capture.Message(

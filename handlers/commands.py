@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -25,6 +26,7 @@ from handlers.declare import announce_incident
 from handlers.deps import Deps
 from handlers.errors import guarded
 from handlers.ids import TimelineAction
+from handlers.tag_reactions import run_reactions_command
 from handlers.timeline_views import TimelinePage, build_timeline_message
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ class PirCommand:
             "resolved": self.resolved,
             "status": self.status,
             "timeline": self.timeline,
+            "reactions": partial(run_reactions_command, deps),
         }
 
     def ack_command(self, ack: Ack, command: dict) -> None:
