@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -126,13 +126,22 @@ def read_when(
 
 
 _CLOCK_ONLY = re.compile(
-    r"^\d{1,2}(:\d{2}(:\d{2})?)?\s*(am|pm)?(\s*[a-z]{2,5}|\s*[+-]\d{2}:?\d{2})?$",
+    r"^\d{1,2}(:\d{2}(:\d{2})?)?\s*(am|pm)?"
+    r"(\s*(?P<zone>[a-z]{1,5})|\s*[+-]\d{2}:?\d{2})?$",
     re.I,
 )
 
 
 def _is_bare_clock_time(text: str) -> bool:
-    return bool(_CLOCK_ONLY.match(text.strip())) and not text.strip().isdigit()
+    """A time of day with at most a zone: "14:05", "2pm", "14:05 UTC".
+
+    "20 Dec" and "2 weeks" are not: their word is no zone.
+    """
+    match = _CLOCK_ONLY.match(text.strip())
+    if not match or text.strip().isdigit():
+        return False
+    zone = match.group("zone")
+    return zone is None or zone.upper() in ZONE_ABBREVIATIONS
 
 
 def _nearest_side(moment: datetime, *, base: datetime, prefer: Prefer) -> datetime:
@@ -143,8 +152,10 @@ def _nearest_side(moment: datetime, *, base: datetime, prefer: Prefer) -> dateti
     slack = timedelta(minutes=1)
     candidates = [moment + timedelta(days=shift) for shift in (-1, 0, 1)]
     if prefer is Prefer.PAST:
-        return max(c for c in candidates if c <= base + slack)
-    return min(c for c in candidates if c >= base - slack)
+        earlier = [c for c in candidates if c <= base + slack]
+        return max(earlier) if earlier else moment
+    later = [c for c in candidates if c >= base - slack]
+    return min(later) if later else moment
 
 
 # Text that may name a moment: a clock time, am/pm, or a relative word.
@@ -180,3 +191,66 @@ def split_leading_time(
             continue
         return moment, " ".join(words[count:])
     return None, text.strip()
+
+
+class UnreadableDeadline(UnreadableTime):
+    """A deadline that cannot be read, or that has already passed."""
+
+    def __init__(self, text: str, message: str | None = None) -> None:
+        super().__init__(
+            text,
+            message
+            or f"I could not read {text[:40]!r} as a date. Try next friday, "
+            "in 2 weeks, 2024-12-20 or 20 Dec.",
+        )
+
+
+# Deadline phrases dateparser does not know, as ones it does.
+_DEADLINE_REWRITES = (
+    (re.compile(r"^\s*(by|before|until|due)\s+", re.I), ""),
+    (re.compile(r"^\s*(eow|end of (the )?week)\s*$", re.I), "friday"),
+    (re.compile(r"^\s*(eod|end of (the )?day|today)\s*$", re.I), "today"),
+)
+_END_OF_MONTH = re.compile(r"^\s*(eom|end of (the )?month)\s*$", re.I)
+
+
+def read_deadline(
+    text: str,
+    *,
+    now: datetime,
+    timezone: str,
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+) -> date:
+    """The calendar day a deadline names ("next friday", "in 2 weeks",
+    "2024-12-20"), read in `timezone` (the owner's) and preferring the
+    future. Raises UnreadableDeadline, also for a day already past there."""
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    cleaned = text.strip()
+    for pattern, replacement in _DEADLINE_REWRITES:
+        cleaned = pattern.sub(replacement, cleaned)
+
+    if _END_OF_MONTH.match(cleaned):
+        following = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+        day = following - timedelta(days=1)
+    elif cleaned.lower() == "today":
+        day = today
+    else:
+        try:
+            moment = read_when(
+                cleaned,
+                base=now,
+                timezone=timezone,
+                prefer=Prefer.FUTURE,
+                languages=languages,
+            )
+        except UnreadableTime:
+            raise UnreadableDeadline(text) from None
+        day = moment.astimezone(zone).date()
+
+    if day < today:
+        raise UnreadableDeadline(
+            text,
+            f"{day:%a %d %b %Y} has already passed; give a day from today on.",
+        )
+    return day

@@ -72,6 +72,13 @@ class Incident(SQLModel, table=True):
     resolved_at: datetime | None = _moment()
     review_scheduled_at: datetime | None = _moment()
     review_held_at: datetime | None = _moment()
+    review_published_at: datetime | None = _moment()
+    # The one review card message of the incident, refreshed in place.
+    review_card_channel_id: str | None = Field(default=None, max_length=32)
+    review_card_ts: str | None = Field(default=None, max_length=32)
+    # Copied from the root-cause section when it is saved, so that repeat
+    # causes can be counted without reading every review.
+    root_cause_category: str | None = Field(default=None, max_length=64, index=True)
     created_at: datetime = _moment(default_now=True)
     updated_at: datetime = _moment(default_now=True)
 
@@ -111,6 +118,8 @@ class TimelineEvent(SQLModel, table=True):
     occurred_at: datetime = _moment(nullable=False)
     edited_at: datetime | None = _moment()
     deleted_at: datetime | None = _moment()
+    # Left out of the review's timeline by the facilitator (kept, not shown).
+    left_out: bool = False
     created_at: datetime = _moment(default_now=True)
 
 
@@ -174,21 +183,34 @@ class ReviewSection(SQLModel, table=True):
 
 
 class ActionItem(SQLModel, table=True):
-    """A follow-up from a review, with an owner, a deadline and a priority."""
+    """A follow-up from a review, with an owner, a deadline and a priority.
+
+    `deadline` is a calendar day in `deadline_zone` (the owner's zone when it
+    was set): the item is on time when done before that day ends there.
+    `version` grows with every change, so that two people editing one item
+    cannot overwrite each other unknowingly.
+    """
+
+    __table_args__ = (Index("ix_actionitem_team_status", "team_id", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(foreign_key="workspace.team_id", max_length=32, index=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     deliverable: str
-    owner_id: str | None = Field(default=None, max_length=32)
+    owner_id: str | None = Field(default=None, max_length=32, index=True)
     deadline: date | None = None
+    deadline_zone: str = Field(default="UTC", max_length=64)
     priority: str = Field(default="medium", max_length=8)
     contributing_factor: str | None = None
     status: str = Field(default="open", max_length=16)
     vague_kept: bool = False
+    version: int = 0
+    created_by: str | None = Field(default=None, max_length=32)
+    updated_by: str | None = Field(default=None, max_length=32)
     done_at: datetime | None = _moment()
     last_progress_at: datetime | None = _moment()
     created_at: datetime = _moment(default_now=True)
+    updated_at: datetime = _moment(default_now=True)
 
 
 # --- Scheduler ----------------------------------------------------------------
@@ -212,4 +234,26 @@ class PostClaim(SQLModel, table=True):
     claimed_by: str = Field(max_length=128)
     claimed_at: datetime = _moment(default_now=True)
     posted_at: datetime | None = _moment()
+    # Where the post went, so that it can be updated in place.
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
     attempts: int = 1
+
+
+class DigestSubscription(SQLModel, table=True):
+    """A channel that gets the weekly action-item digest.
+
+    `weekday` is 0 for Monday; `at_time` ("09:00") and `weekday` are read in
+    `timezone`, so the digest keeps its local hour across daylight saving.
+    """
+
+    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
+    channel_id: str = Field(max_length=32)
+    weekday: int = 0
+    at_time: str = Field(default="09:00", max_length=5)
+    timezone: str = Field(default="UTC", max_length=64)
+    created_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = _moment(default_now=True)
