@@ -175,3 +175,32 @@ def get_incident(db: Database, *, team_id: str, incident_id: int) -> Incident | 
     if incident is None or incident.team_id != team_id:
         return None
     return incident
+
+
+def note_responder(
+    db: Database, *, team_id: str, channel_id: str, user_id: str, at: datetime
+) -> bool:
+    """Someone posted in a channel: remember them if it is an incident's.
+
+    Returns whether they are new to the incident.
+    """
+    with db.session() as session:
+        incident = incidents.get_by_channel(
+            session, team_id=team_id, channel_id=channel_id
+        )
+        if incident is None:
+            return False
+        added = incidents.note_responder(
+            session, team_id=team_id, incident_id=incident.id, user_id=user_id, at=at
+        )
+    if added:
+        logger.info("User %s responds to incident %s", user_id, incident.id)
+    return added
+
+
+def list_responders(db: Database, *, incident: Incident) -> list[str]:
+    """Everyone who posted or tagged in the incident, commander first."""
+    with db.session() as session:
+        return incidents.list_responders(
+            session, team_id=incident.team_id, incident_id=incident.id
+        )

@@ -1,7 +1,8 @@
 """What happens in channels besides tags: edits, deletions, renames, archiving.
 
 Every subscribed event needs a listener (an unmatched one is answered 404,
-and Slack retries it), so ordinary new messages have one that does nothing.
+and Slack retries it). Ordinary new messages only tell who responds to an
+incident: their text is not kept.
 """
 
 from __future__ import annotations
@@ -31,12 +32,29 @@ class ChannelActivity:
     def handle_message_event(
         self, event: dict, context: BoltContext, client: WebClient
     ) -> None:
-        """Edits and deletions of tagged messages; other messages need nothing."""
+        """Edits and deletions of tagged messages, and who responds."""
         subtype = event.get("subtype")
         if subtype == "message_changed":
             self._edited(event, context, client)
         elif subtype == "message_deleted":
             self._deleted(event, context, event.get("deleted_ts"))
+        elif subtype in (None, "thread_broadcast", "file_share"):
+            self._posted(event, context)
+
+    def _posted(self, event: dict, context: BoltContext) -> None:
+        """A person who posts in an incident channel is one of its responders."""
+        user_id, channel_id = event.get("user"), event.get("channel")
+        if not (context.team_id and isinstance(user_id, str) and channel_id):
+            return
+        if event.get("bot_id"):
+            return
+        lifecycle.note_responder(
+            self.deps.db,
+            team_id=context.team_id,
+            channel_id=channel_id,
+            user_id=user_id,
+            at=self._moment(event.get("ts"), event),
+        )
 
     def _edited(self, event: dict, context: BoltContext, client: WebClient) -> None:
         message = event.get("message") or {}

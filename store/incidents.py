@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from store.errors import IncidentAlreadyDeclared
-from store.models import Incident
+from store.models import Incident, Responder, TimelineEvent
 from store.types import utc_now
 
 
@@ -87,3 +87,67 @@ def follow_channel(
     touch(incident)
     session.add(incident)
     return incident
+
+
+def note_responder(
+    session: Session, *, team_id: str, incident_id: int, user_id: str, at: datetime
+) -> bool:
+    """Remember that `user_id` took part in the incident; False if known."""
+    known = session.exec(
+        select(Responder.id).where(
+            Responder.team_id == team_id,
+            Responder.incident_id == incident_id,
+            Responder.user_id == user_id,
+        )
+    ).first()
+    if known is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(
+                Responder(
+                    team_id=team_id,
+                    incident_id=incident_id,
+                    user_id=user_id,
+                    first_seen_at=at,
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def list_responders(session: Session, *, team_id: str, incident_id: int) -> list[str]:
+    """Everyone who posted or tagged in the incident, commander first, then
+    in the order they joined in. Bots and integrations are not people."""
+    incident = session.get(Incident, incident_id)
+    if incident is None or incident.team_id != team_id:
+        return []
+    seen: dict[str, datetime] = {}
+
+    def saw(user_id: str | None, at: datetime) -> None:
+        if user_id and (user_id not in seen or at < seen[user_id]):
+            seen[user_id] = at
+
+    for user_id, at in session.exec(
+        select(Responder.user_id, Responder.first_seen_at).where(
+            Responder.team_id == team_id, Responder.incident_id == incident_id
+        )
+    ).all():
+        saw(user_id, at)
+    for tagger, author, at in session.exec(
+        select(
+            TimelineEvent.tagged_by, TimelineEvent.author_id, TimelineEvent.created_at
+        ).where(
+            TimelineEvent.team_id == team_id, TimelineEvent.incident_id == incident_id
+        )
+    ).all():
+        saw(tagger, at)
+        saw(author, at)
+
+    ordered = sorted(seen, key=lambda user_id: seen[user_id])
+    if incident.commander_id:
+        ordered = [incident.commander_id] + [
+            user_id for user_id in ordered if user_id != incident.commander_id
+        ]
+    return ordered

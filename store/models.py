@@ -83,6 +83,23 @@ class Incident(SQLModel, table=True):
     updated_at: datetime = _moment(default_now=True)
 
 
+class Responder(SQLModel, table=True):
+    """Someone who posted or tagged in an incident's channel during it.
+
+    Kept as messages arrive, since reading a channel's history back is
+    slow and rate limited. The review suggests a facilitator from outside
+    this list and the review time is confirmed to everyone on it.
+    """
+
+    __table_args__ = (UniqueConstraint("team_id", "incident_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    user_id: str = Field(max_length=32)
+    first_seen_at: datetime = _moment(default_now=True)
+
+
 class TimelineEvent(SQLModel, table=True):
     """A moment of an incident: a tagged message or an event typed in.
 

@@ -13,8 +13,17 @@ from bot.local import LocalBot
 from domain import lifecycle
 from domain.capture import list_timeline
 from slack_standin import payloads
+from slack_standin.payloads import now_ts
 from store.models import TimelineEvent
-from tests.handlers.people import ALICE, BOB, CHANNEL, TEAM
+from tests.handlers.people import (
+    ALERTS_BOT,
+    ALICE,
+    BOB,
+    CAROL,
+    CHANNEL,
+    QUIET_CHANNEL,
+    TEAM,
+)
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 
@@ -186,3 +195,27 @@ def test_an_edit_that_corrects_the_stated_time_moves_the_event(tagged) -> None:
     assert event.stated_at == event.posted_at - timedelta(minutes=10)
     assert event.occurred_at == event.stated_at
     assert event.occurred_at != before.occurred_at
+
+
+def test_people_who_post_or_tag_are_the_incidents_responders(tagged) -> None:
+    bot, _message = tagged
+    for user, bot_id, channel, text in (
+        (CAROL, None, CHANNEL, "I can help"),
+        (CAROL, None, CHANNEL, "again"),
+        (None, ALERTS_BOT, CHANNEL, "alert firing"),
+        ("U0ELSEWHERE", None, QUIET_CHANNEL, "not in the incident"),
+    ):
+        bot.event(
+            payloads.message(
+                user=user, bot_id=bot_id, channel=channel, text=text, ts=now_ts()
+            )
+        )
+
+    incident = lifecycle.find_incident(bot.db, team_id=TEAM, channel_id=CHANNEL)
+    responders = lifecycle.list_responders(bot.db, incident=incident)
+
+    assert responders[0] == incident.commander_id
+    assert CAROL in responders
+    assert len(responders) == len(set(responders))
+    assert ALERTS_BOT not in responders
+    assert "U0ELSEWHERE" not in responders

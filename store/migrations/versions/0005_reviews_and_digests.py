@@ -24,6 +24,28 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "responder",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "team_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False
+        ),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "user_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False
+        ),
+        sa.Column(
+            "first_seen_at", store.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.ForeignKeyConstraint(["incident_id"], ["incident.id"]),
+        sa.ForeignKeyConstraint(["team_id"], ["workspace.team_id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id", "incident_id", "user_id"),
+    )
+    with op.batch_alter_table("responder", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_responder_incident_id"), ["incident_id"], unique=False
+        )
+    op.create_table(
         "digestsubscription",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
@@ -167,3 +189,6 @@ def downgrade() -> None:
         batch_op.drop_column("deadline_zone")
 
     op.drop_table("digestsubscription")
+    with op.batch_alter_table("responder", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_responder_incident_id"))
+    op.drop_table("responder")
