@@ -47,3 +47,24 @@ class DeclareBlock(StrEnum):
 
     TITLE = "incident_title"
     SEVERITY = "incident_severity"
+
+
+class ReviewAction(StrEnum):
+    """Buttons that lead to an incident's review; each carries the incident id.
+
+    OPEN_CARD posts (or refreshes) the review card in the incident channel;
+    nudges and the home tab offer it.
+    """
+
+    OPEN_CARD = "review_open_card"
+    EDIT_SECTION = "review_edit_section"
+
+
+class ActionItemAction(StrEnum):
+    """Buttons on an action item wherever it is shown (digest, home tab);
+    each carries the item id."""
+
+    DONE = "action_item_done"
+    STILL_ON_IT = "action_item_still_on_it"
+    CHANGE_DEADLINE = "action_item_change_deadline"
+    REASSIGN = "action_item_reassign"
