@@ -49,7 +49,7 @@ VAGUE_ITEMS = [
 
 SPECIFIC_ITEMS = [
     "Add a health check for the payments endpoint every 30 seconds",
-    "Re-introduce the per-regex CPU limit in the WAF and prove it with a runaway test rule",
+    "Re-introduce the per-regex CPU limit in the WAF; prove it with a runaway rule",
     "Page the database on-call when replication lag exceeds 30 seconds for 5 minutes",
     "Move the status page update into the incident declaration script",
     "Require a second approval for changes to `waf_rules.yaml`",
