@@ -15,6 +15,12 @@ class Shortcut(StrEnum):
 class View(StrEnum):
     ADD_TIMELINE_EVENT = "add_timeline_event"
     DECLARE_INCIDENT = "declare_incident"
+    REVIEW_LOADING = "review_loading"
+    REVIEW_SECTION = "review_section"
+    REVIEW_EVENT = "review_event"
+    REVIEW_ACTION_ITEM = "review_action_item"
+    REVIEW_FACILITATOR = "review_facilitator"
+    REVIEW_HINTS = "review_hints"
 
 
 class AddEventBlock(StrEnum):
@@ -58,6 +64,60 @@ class ReviewAction(StrEnum):
 
     OPEN_CARD = "review_open_card"
     EDIT_SECTION = "review_edit_section"
+    CHOOSE_FACILITATOR = "review_choose_facilitator"
+    # Inside the timeline and action-item modals; values carry item ids.
+    EDIT_EVENT = "review_edit_event"
+    ADD_EVENT = "review_add_event"
+    TIMELINE_PAGE = "review_timeline_page"
+    EDIT_ACTION_ITEM = "review_edit_action_item"
+    ADD_ACTION_ITEM = "review_add_action_item"
+    PICK_OWNER = "review_pick_owner"
+
+
+class ReviewBlock(StrEnum):
+    """Input blocks of the review's modals; each input's action id is `value`."""
+
+    DONE = "section_done"
+    # Summary
+    DATE = "summary_date"
+    DURATION = "summary_duration"
+    SEVERITY = "summary_severity"
+    COMMANDER = "summary_commander"
+    PARTICIPANTS = "summary_participants"
+    SUMMARY = "summary_text"
+    # Impact
+    USERS = "impact_users"
+    SERVICES = "impact_services"
+    IMPACT_DURATION = "impact_duration"
+    REVENUE = "impact_revenue"
+    SLA = "impact_sla"
+    SLA_NOTES = "impact_sla_notes"
+    # Timeline and action items: a note for the reader
+    NOTE = "section_note"
+    # Root cause
+    TRIGGER = "root_trigger"
+    FACTORS = "root_factors"
+    WHY = "root_why_"  # followed by 1..5
+    CATEGORY = "root_category"
+    # What went well, what could be improved
+    POINTS = "list_points"
+    # One timeline event
+    EVENT_KIND = "event_kind"
+    EVENT_TIME = "event_time"
+    EVENT_TEXT = "event_text"
+    EVENT_LEFT_OUT = "event_left_out"
+    # One action item
+    DELIVERABLE = "item_deliverable"
+    OWNER = "item_owner"
+    DEADLINE_TEXT = "item_deadline_text"
+    DEADLINE_DATE = "item_deadline_date"
+    PRIORITY = "item_priority"
+    FACTOR = "item_factor"
+    KEEP_VAGUE = "item_keep_vague"
+    REMOVE = "item_remove"
+    # The facilitator
+    SUGGESTED = "facilitator_suggested"
+    ANYONE = "facilitator_anyone"
 
 
 class ActionItemAction(StrEnum):

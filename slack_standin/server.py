@@ -32,6 +32,7 @@ DEFAULT_SCOPES = (
     "channels:read",
     "chat:write",
     "commands",
+    "files:write",
     "groups:history",
     "groups:read",
     "pins:read",
@@ -634,6 +635,8 @@ class SlackStandIn:
         self._homes: dict[str, str] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
+        # files.getUploadURLExternal reserves an id; the upload fills it.
+        self._uploads: dict[str, dict] = {}
 
         self.add_user(bot_user_id, name=bot_name, real_name="PIR Bot", is_bot=True)
 
@@ -961,6 +964,21 @@ class SlackStandIn:
             view_id = self._homes.get(user_id)
             return copy.deepcopy(self._views[view_id]) if view_id else None
 
+    def uploaded_file(self, file_id: str) -> bytes | None:
+        """The bytes uploaded for a file, or None."""
+        with self._lock:
+            upload = self._uploads.get(file_id)
+            return None if upload is None else upload.get("data")
+
+    def shared_files(self, channel_id: str) -> list[dict]:
+        """Files shared into a channel, oldest first, each with its bytes as
+        ``content``."""
+        shared = []
+        for message in self.messages(channel_id):
+            for file in message.get("files") or []:
+                shared.append({**file, "content": self.uploaded_file(file["id"])})
+        return shared
+
     def messages(self, channel_id: str) -> list[dict]:
         """Every message in the channel, thread replies included, oldest first."""
         with self._lock:
@@ -1083,7 +1101,21 @@ class SlackStandIn:
             return self._handle_api(method, query, body, authorization)
         if path.startswith("/response/"):
             return self._handle_response_url(path, body)
+        if path.startswith("/upload/"):
+            return self._handle_upload(path[len("/upload/") :], body)
         return 404, {"ok": False, "error": "not_found"}, {}
+
+    def _handle_upload(
+        self, file_id: str, body: bytes
+    ) -> tuple[int, dict, dict[str, str]]:
+        """The second step of a file upload: the bytes, to the URL Slack gave."""
+        self._record("file_upload", {"file_id": file_id, "length": len(body)})
+        with self._lock:
+            upload = self._uploads.get(file_id)
+            if upload is None or upload.get("data") is not None:
+                return 404, {"ok": False, "error": "invalid_upload_url"}, {}
+            upload["data"] = body
+        return 200, {"ok": True}, {}
 
     def _handle_api(
         self, method: str, query: str, body: bytes, authorization: str | None
@@ -1637,6 +1669,58 @@ class SlackStandIn:
         self._homes[user_id] = stored["id"]
         return {"view": stored}
 
+    def _files_get_upload_url_external(self, args: dict) -> dict:
+        filename = str(args.get("filename") or "")
+        length = str(args.get("length") or "")
+        if not filename:
+            raise _missing("filename")
+        if not length.isdigit():
+            raise _missing("length")
+        file_id = "F" + "".join(self._random.choices(_UPPER_ALNUM, k=10))
+        self._uploads[file_id] = {
+            "filename": filename,
+            "length": int(length),
+            "data": None,
+        }
+        return {"upload_url": f"{self.base_url}upload/{file_id}", "file_id": file_id}
+
+    def _files_complete_upload_external(self, args: dict) -> dict:
+        """Share uploaded files in a channel, as one message with them."""
+        try:
+            wanted = json.loads(args.get("files") or "[]")
+        except (TypeError, json.JSONDecodeError):
+            raise _ApiError("invalid_arguments") from None
+        if not isinstance(wanted, list) or not wanted:
+            raise _missing("files")
+        channel = self._writable_channel({"channel": args.get("channel_id")})
+        shared = []
+        for entry in wanted:
+            upload = self._uploads.get(str((entry or {}).get("id")))
+            if upload is None or upload["data"] is None:
+                raise _ApiError("file_not_found")
+            if len(upload["data"]) != upload["length"]:
+                raise _ApiError("file_size_mismatch")
+            file_id = entry["id"]
+            shared.append(
+                {
+                    "id": file_id,
+                    "name": upload["filename"],
+                    "title": entry.get("title") or upload["filename"],
+                    "size": upload["length"],
+                    "permalink": f"https://{self.domain}.slack.com/files/"
+                    f"{self.bot_user_id}/{file_id}/{upload['filename']}",
+                }
+            )
+        message = self._post_bot_message(
+            channel,
+            {
+                "text": args.get("initial_comment") or "",
+                "thread_ts": args.get("thread_ts"),
+            },
+        )
+        message["files"] = copy.deepcopy(shared)
+        return {"files": shared}
+
     _METHODS: dict[str, Callable[[SlackStandIn, dict], dict]] = {
         "auth.test": _auth_test,
         "chat.postMessage": _chat_post_message,
@@ -1656,6 +1740,8 @@ class SlackStandIn:
         "views.push": _views_push,
         "views.update": _views_update,
         "views.publish": _views_publish,
+        "files.getUploadURLExternal": _files_get_upload_url_external,
+        "files.completeUploadExternal": _files_complete_upload_external,
     }
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from store.errors import IncidentAlreadyDeclared
 from store.models import Incident, Responder, TimelineEvent
@@ -151,3 +152,37 @@ def list_responders(session: Session, *, team_id: str, incident_id: int) -> list
             user_id for user_id in ordered if user_id != incident.commander_id
         ]
     return ordered
+
+
+def claim_review_card(
+    session: Session, *, team_id: str, incident_id: int, channel_id: str, pending: str
+) -> bool:
+    """Mark the review card as being posted; False if it exists or another
+    caller is posting it. The conditional UPDATE is the lock."""
+    claimed = session.execute(
+        update(Incident)
+        .where(
+            col(Incident.id) == incident_id,
+            col(Incident.team_id) == team_id,
+            col(Incident.review_card_ts).is_(None),
+        )
+        .values(review_card_ts=pending, review_card_channel_id=channel_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return claimed == 1
+
+
+def set_review_card(
+    session: Session,
+    *,
+    team_id: str,
+    incident_id: int,
+    channel_id: str | None,
+    ts: str | None,
+) -> None:
+    session.execute(
+        update(Incident)
+        .where(col(Incident.id) == incident_id, col(Incident.team_id) == team_id)
+        .values(review_card_ts=ts, review_card_channel_id=channel_id)
+        .execution_options(synchronize_session=False)
+    )

@@ -1322,3 +1322,35 @@ def test_stand_in_serves_on_loopback_until_stopped():
 
     with pytest.raises(RuntimeError):
         _ = standin.api_url
+
+
+def test_file_upload_in_three_steps_shares_the_exact_bytes(client, standin):
+    standin.add_channel("C07REVIEWS01", name="reviews", members=[ALICE])
+    content = "# Review ✓ 🚀\n\nnaïve café\n"
+
+    answer = client.files_upload_v2(
+        channel="C07REVIEWS01",
+        content=content,
+        filename="review.md",
+        title="Review",
+        initial_comment="The review",
+    )
+
+    (shared,) = standin.shared_files("C07REVIEWS01")
+    assert shared["id"] == answer["file"]["id"]
+    assert shared["content"].decode("utf-8") == content
+    assert [c.method for c in standin.calls][-3:] == [
+        "files.getUploadURLExternal",
+        "file_upload",
+        "files.completeUploadExternal",
+    ]
+
+
+def test_file_shared_where_the_bot_is_not_a_member_is_refused(client, standin):
+    standin.add_channel(
+        "C07OUTSIDE01", name="outside", members=[ALICE], bot_member=False
+    )
+    with pytest.raises(SlackApiError) as refused:
+        client.files_upload_v2(channel="C07OUTSIDE01", content="x", filename="x.md")
+    assert refused.value.response["error"] == "not_in_channel"
+    assert standin.shared_files("C07OUTSIDE01") == []
