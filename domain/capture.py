@@ -49,6 +49,8 @@ class TagSource(StrEnum):
     REACTION = "reaction"
     SHORTCUT = "shortcut"
     COMMAND = "command"
+    # Added by the facilitator while curating the review's timeline.
+    REVIEW = "review"
 
 
 @dataclass(frozen=True)

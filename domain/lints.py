@@ -128,7 +128,7 @@ def check_action_item(text: str) -> list[Finding]:
     return findings
 
 
-# --- Blaming language -----------------------------------------------------------
+# --- Blaming language ---------------------------------------------------------
 
 _PERSON = (
     r"(?:<@[UW][A-Z0-9]+(?:\|[^>]*)?>|@[\w.-]+"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.capture import check_event_time
+from domain.capture import TagSource, check_event_time
 from domain.errors import PirError
 from domain.lints import Finding, check_action_item
 from domain.review import (
@@ -422,6 +422,42 @@ def curate_event(
     return event
 
 
+def add_review_event(
+    db: Database,
+    *,
+    team_id: str,
+    incident_id: int,
+    kind: EventKind,
+    occurred_at: datetime,
+    text: str,
+    by: str,
+    now: datetime,
+) -> TimelineEvent:
+    """An event the facilitator adds while curating. Raises EventTimeRefused."""
+    with db.session() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None or incident.team_id != team_id:
+            raise ReviewNotFound()
+        check_event_time(occurred_at, now=now, declared_at=incident.declared_at)
+        event = TimelineEvent(
+            team_id=team_id,
+            incident_id=incident_id,
+            channel_id=incident.channel_id,
+            author_id=by,
+            tagged_by=by,
+            source=TagSource.REVIEW.value,
+            kind=kind.value,
+            text=text,
+            posted_at=now,
+            stated_at=occurred_at,
+            occurred_at=occurred_at,
+        )
+        session.add(event)
+        session.flush()
+    logger.info("Added timeline event %s to incident %s", event.id, incident_id)
+    return event
+
+
 def get_event(db: Database, *, team_id: str, event_id: int) -> TimelineEvent | None:
     with db.session() as session:
         event = session.get(TimelineEvent, event_id)
@@ -504,6 +540,24 @@ def _store_categories(db: Database, *, team_id: str, categories) -> list[str]:
     return list(categories or DEFAULT_CATEGORIES)
 
 
+def mark_published(
+    db: Database, *, team_id: str, incident_id: int, at: datetime, held: bool
+) -> Incident:
+    """Record that the review was published, and held when the facilitator
+    says so (the first time counts; publishing again keeps it)."""
+    with db.session() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None or incident.team_id != team_id:
+            raise ReviewNotFound()
+        incident.review_published_at = at
+        if held and incident.review_held_at is None:
+            incident.review_held_at = at
+        incidents.touch(incident)
+        session.add(incident)
+    logger.info("Published the review of incident %s (held: %s)", incident_id, held)
+    return incident
+
+
 def reviews_channel(db: Database, *, team_id: str) -> str | None:
     """Where published reviews go for the wider engineering team, if set."""
     with db.session() as session:
@@ -527,10 +581,13 @@ def set_reviews_channel(db: Database, *, team_id: str, channel_id: str | None) -
 CARD_PENDING = "pending"
 
 
-def claim_card(db: Database, *, incident: Incident, channel_id: str) -> str | None:
-    """The ts of the incident's review card, or None when this caller is the
-    one to post it (then `remember_card` records it). Two people asking for
-    the card at once never make two cards: the database decides."""
+def claim_card(
+    db: Database, *, incident: Incident, channel_id: str
+) -> tuple[str | None, str] | None:
+    """Where the incident's review card is, as (channel, ts); None when this
+    caller is the one to post it (then `remember_card` records it). Two
+    people asking for the card at once never make two cards: the database
+    decides. A ts of CARD_PENDING means another caller is posting it now."""
     with db.session() as session:
         claimed = incidents.claim_review_card(
             session,
@@ -541,8 +598,8 @@ def claim_card(db: Database, *, incident: Incident, channel_id: str) -> str | No
         )
         if claimed:
             return None
-        current = session.get(Incident, incident.id)
-        return current.review_card_ts
+        current = session.get(Incident, incident.id, populate_existing=True)
+        return current.review_card_channel_id, current.review_card_ts
 
 
 def remember_card(db: Database, *, incident: Incident, channel_id: str, ts: str | None):

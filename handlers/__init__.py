@@ -15,13 +15,17 @@ from handlers import (
     commands,
     declare,
     errors,
+    review_card,
+    review_sections,
 )
 from handlers.deps import Deps
 
 
 def register_all(app: App, deps: Deps) -> None:
     errors.register(app, deps)
-    commands.register(app, deps)
+    card = review_card.register(app, deps)
+    review_sections.register(app, deps, card)
+    commands.register(app, deps, card)
     capture.register(app, deps)
     add_to_timeline.register(app, deps)
     channel_activity.register(app, deps)

@@ -23,6 +23,11 @@ HELP_LINES = (
     ("timeline", "/pir timeline"),
     ("status", "/pir status"),
     ("reactions [add|remove|reset]", "/pir reactions add :fire: detection"),
+    ("review", "/pir review"),
+    ("facilitator [@person]", "/pir facilitator @carol"),
+    ("publish [held]", "/pir publish held"),
+    ("categories [add|remove|reset] [name]", "/pir categories add third-party"),
+    ("reviews-channel <#channel|here|off>", "/pir reviews-channel #reviews"),
     ("help", "/pir help"),
 )
 

@@ -26,6 +26,7 @@ from handlers.declare import announce_incident
 from handlers.deps import Deps
 from handlers.errors import guarded
 from handlers.ids import TimelineAction
+from handlers.review_card import ReviewCard
 from handlers.tag_reactions import run_reactions_command
 from handlers.timeline_views import TimelinePage, build_timeline_message
 
@@ -41,9 +42,10 @@ def split_command(text: str | None) -> tuple[str, str]:
 
 
 class PirCommand:
-    """Runs `/pir <sub-command>`; each sub-command is one method."""
+    """Runs `/pir <sub-command>`; each sub-command is one method, or one of
+    the review's (`review_card`)."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, review_card: ReviewCard) -> None:
         self.deps = deps
         self.subcommands: dict[str, Callable[..., None]] = {
             "declare": self.declare,
@@ -55,6 +57,11 @@ class PirCommand:
             "status": self.status,
             "timeline": self.timeline,
             "reactions": partial(run_reactions_command, deps),
+            "review": review_card.review_command,
+            "facilitator": review_card.facilitator_command,
+            "publish": review_card.publish_command,
+            "categories": review_card.categories_command,
+            "reviews-channel": review_card.reviews_channel_command,
         }
 
     def ack_command(self, ack: Ack, command: dict) -> None:
@@ -245,8 +252,8 @@ class PirCommand:
         respond(response_type="ephemeral", text=blocks.status_text(incident))
 
 
-def register(app: App, deps: Deps) -> None:
-    pir = PirCommand(deps)
+def register(app: App, deps: Deps, review_card: ReviewCard) -> None:
+    pir = PirCommand(deps, review_card)
     app.command(ids.COMMAND)(ack=pir.ack_command, lazy=[guarded(pir.run_command)])
     for action in TimelineAction:
         app.action(action.value)(pir.handle_timeline_page_action)

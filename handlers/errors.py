@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import App
@@ -78,3 +79,16 @@ def handle_listener_error(error: Exception, body: dict, respond: Any) -> None:
 
 def register(app: App, deps: Deps) -> None:
     app.error(handle_listener_error)
+
+
+@contextmanager
+def after_ack(where: str, respond: Any | None = None) -> Iterator[None]:
+    """Run the work a listener does after its ack through the error path.
+
+    The ack has gone, so a failure can no longer change Slack's answer; the
+    person is told (when there is a surface to tell them on) and it is logged.
+    """
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - this is the error path
+        answer_failure(error, where=where, respond=respond)

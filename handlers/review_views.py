@@ -20,7 +20,6 @@ from slack_sdk.models.blocks import (
     CheckboxesElement,
     ContextBlock,
     DatePickerElement,
-    DividerBlock,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -137,8 +136,17 @@ def _lines(text: str | None) -> list[str]:
     return points
 
 
-def _text_input(block_id, label, *, value=None, multiline=False, optional=True,
-                placeholder=None, hint=None, max_length=TEXT_LIMIT) -> InputBlock:
+def _text_input(
+    block_id,
+    label,
+    *,
+    value=None,
+    multiline=False,
+    optional=True,
+    placeholder=None,
+    hint=None,
+    max_length=TEXT_LIMIT,
+) -> InputBlock:
     return InputBlock(
         block_id=block_id,
         label=label,
@@ -209,7 +217,7 @@ def build_loading_view(title: str) -> dict:
     return view.to_dict()
 
 
-# --- The review card ---------------------------------------------------------------
+# --- The review card ----------------------------------------------------------
 
 
 def build_review_card(review: Review, *, name_of: NameOf) -> tuple[str, list[dict]]:
@@ -282,10 +290,12 @@ def build_review_card(review: Review, *, name_of: NameOf) -> tuple[str, list[dic
 
 def _slack_day(moment: datetime) -> str:
     fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+    return (
+        f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+    )
 
 
-# --- Section modals -------------------------------------------------------------------
+# --- Section modals -----------------------------------------------------------
 
 
 def build_section_modal(
@@ -425,7 +435,9 @@ def _impact_blocks(content: ImpactContent) -> list:
 
 
 def _root_cause_blocks(content: RootCauseContent, categories: list[str]) -> list:
-    options = [Option(value=clamp(c, 150), label=clamp(c, OPTION_LIMIT)) for c in categories]
+    options = [
+        Option(value=clamp(c, 150), label=clamp(c, OPTION_LIMIT)) for c in categories
+    ]
     options = options[:100]
     chosen = next((o for o in options if o.value == content.category), None)
     blocks: list = [
@@ -479,9 +491,7 @@ def _points_blocks(content: ListContent, label: str) -> list:
 
 
 def _note_input(note: str) -> InputBlock:
-    return _text_input(
-        ReviewBlock.NOTE, "Note for readers", value=note, multiline=True
-    )
+    return _text_input(ReviewBlock.NOTE, "Note for readers", value=note, multiline=True)
 
 
 def _timeline_blocks(
@@ -618,7 +628,7 @@ def _item_line(item, name_of: NameOf) -> str:
     )
 
 
-# --- One timeline event ---------------------------------------------------------------
+# --- One timeline event -------------------------------------------------------
 
 
 def build_event_modal(event, *, context: ModalContext, timezone: str) -> dict:
@@ -627,7 +637,9 @@ def build_event_modal(event, *, context: ModalContext, timezone: str) -> dict:
     zone = ZoneInfo(timezone)
     kinds = [Option(value=k.value, label=KIND_LABELS[k]) for k in EventKind]
     kind = EventKind(event.kind) if event else EventKind.OTHER
-    when = event.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if event else ""
+    when = (
+        event.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if event else ""
+    )
     left_out = Option(value="left_out", label="Leave it out of the review")
     blocks: list = [
         InputBlock(
@@ -701,14 +713,16 @@ def read_event_form(view: dict, *, timezone: str, now: datetime) -> EventForm:
     if errors:
         raise FormErrors(errors)
     return EventForm(
-        kind=EventKind(kind) if kind in EventKind._value2member_map_ else EventKind.OTHER,
+        kind=EventKind(kind)
+        if kind in EventKind._value2member_map_
+        else EventKind.OTHER,
         occurred_at=occurred_at,
         text=text,
         left_out=bool(_checked(values, ReviewBlock.EVENT_LEFT_OUT)),
     )
 
 
-# --- One action item ---------------------------------------------------------------------
+# --- One action item ----------------------------------------------------------
 
 
 def build_action_item_modal(
@@ -763,7 +777,9 @@ def build_action_item_modal(
             optional=True,
             element=DatePickerElement(
                 action_id=INPUT_ACTION,
-                initial_date=item.deadline.isoformat() if item and item.deadline else None,
+                initial_date=item.deadline.isoformat()
+                if item and item.deadline
+                else None,
             ),
         ),
         InputBlock(
@@ -836,7 +852,7 @@ class ActionItemFields:
 
 def read_action_item_fields(view: dict) -> ActionItemFields:
     values = _values(view)
-    owner = ((values.get(ReviewBlock.OWNER) or {}).get(ReviewAction.PICK_OWNER) or {})
+    owner = (values.get(ReviewBlock.OWNER) or {}).get(ReviewAction.PICK_OWNER) or {}
     picked = _field(values, ReviewBlock.DEADLINE_DATE).get("selected_date")
     factor = _selected(values, ReviewBlock.FACTOR)
     fields = ActionItemFields(
@@ -868,7 +884,7 @@ def read_action_item_fields(view: dict) -> ActionItemFields:
     return fields
 
 
-# --- The facilitator -----------------------------------------------------------------------
+# --- The facilitator ----------------------------------------------------------
 
 
 def build_facilitator_modal(
@@ -941,7 +957,7 @@ def read_facilitator(view: dict) -> str:
     return chosen
 
 
-# --- Hints after a save ------------------------------------------------------------------
+# --- Hints after a save -------------------------------------------------------
 
 
 def build_hints_view(hints: dict[str, list[Finding]], *, title: str) -> dict:
@@ -979,7 +995,7 @@ def build_hints_view(hints: dict[str, list[Finding]], *, title: str) -> dict:
     return view.to_dict()
 
 
-# --- Reading section forms --------------------------------------------------------------
+# --- Reading section forms ----------------------------------------------------
 
 
 def read_section_form(section: Section, view: dict) -> tuple[object, bool]:
@@ -1030,7 +1046,9 @@ def _read_impact(values: dict) -> ImpactContent:
     sla = _selected(values, ReviewBlock.SLA)
     return ImpactContent(
         users_affected=(_typed(values, ReviewBlock.USERS) or "").strip(),
-        services=[clamp(s, LINE_LIMIT) for s in _lines(_typed(values, ReviewBlock.SERVICES))],
+        services=[
+            clamp(s, LINE_LIMIT) for s in _lines(_typed(values, ReviewBlock.SERVICES))
+        ],
         duration_minutes=duration,
         revenue=(_typed(values, ReviewBlock.REVENUE) or "").strip(),
         sla_breached={"breached": True, "kept": False}.get(sla or ""),

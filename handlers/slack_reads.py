@@ -91,6 +91,7 @@ class Person:
     name: str
     timezone: str | None
     is_gone: bool = False
+    is_bot: bool = False
 
 
 class People:
@@ -121,6 +122,7 @@ class People:
                 or user_id,
                 timezone=user.get("tz") or None,
                 is_gone=bool(user.get("deleted")),
+                is_bot=bool(user.get("is_bot") or user.get("is_app_user")),
             )
         except SlackApiError as error:
             logger.info("Unknown user %s: %s", user_id, error.response.get("error"))
@@ -128,9 +130,34 @@ class People:
         self._people[key] = (self._clock(), person)
         return person
 
+    def cached_zone(self, *, team_id: str, user_id: str) -> str | None:
+        """The user's zone if it is known already, without asking Slack:
+        for code that must answer before it may call the Web API."""
+        cached = self._people.get((team_id, user_id))
+        if cached is None or self._clock() - cached[0] >= self.TTL_SECONDS:
+            return None
+        return cached[1].timezone
+
     def zone_of(self, client: WebClient, *, team_id: str, user_id: str) -> str | None:
         """The user's IANA zone, or None when Slack does not know the user."""
         return self.person(client, team_id=team_id, user_id=user_id).timezone
 
     def name_of(self, client: WebClient, *, team_id: str, user_id: str) -> str:
         return self.person(client, team_id=team_id, user_id=user_id).name
+
+
+def channel_members(
+    client: WebClient, channel_id: str, *, limit: int = 1000
+) -> list[str]:
+    """The channel's members, up to `limit`, following Slack's pages."""
+    members: list[str] = []
+    cursor = None
+    while len(members) < limit:
+        page = client.conversations_members(
+            channel=channel_id, limit=min(200, limit - len(members)), cursor=cursor
+        )
+        members.extend(page.get("members") or [])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    return members

@@ -951,6 +951,36 @@ class SlackStandIn:
             if not stack:
                 self._stacks.pop(root, None)
 
+    def answer_submission(self, view_id: str, answer: dict | None) -> None:
+        """Do with a submitted modal what Slack does with the app's answer:
+        an empty answer closes it, ``errors`` keeps it open, ``update``
+        replaces it, ``push`` stacks a new one and ``clear`` closes them all.
+        """
+        action = (answer or {}).get("response_action")
+        with self._lock:
+            current = self._views.get(view_id)
+            if current is None or action == "errors":
+                return
+            if action == "update":
+                self._store_view(
+                    answer["view"],
+                    view_id=view_id,
+                    root_id=current["root_view_id"],
+                    previous_id=current["previous_view_id"],
+                )
+                return
+            if action == "push":
+                stack = self._stacks.get(current["root_view_id"], [])
+                stored = self._store_view(
+                    answer["view"],
+                    root_id=current["root_view_id"],
+                    previous_id=view_id,
+                )
+                stack.append(stored["id"])
+                return
+            target = current["root_view_id"] if action == "clear" else view_id
+        self.close_view(target)
+
     # -- inspection --------------------------------------------------------
 
     @property
@@ -963,6 +993,18 @@ class SlackStandIn:
         with self._lock:
             view_id = self._homes.get(user_id)
             return copy.deepcopy(self._views[view_id]) if view_id else None
+
+    def direct_messages(self, user_id: str) -> list[dict]:
+        """What the bot wrote to `user_id` directly, oldest first; each
+        message names its ``channel`` (the ``D…`` id)."""
+        with self._lock:
+            for channel in self._channels.values():
+                if channel.is_im and channel.im_user == user_id:
+                    return [
+                        {**self._render(channel, m), "channel": channel.id}
+                        for m in channel.ordered()
+                    ]
+        return []
 
     def uploaded_file(self, file_id: str) -> bytes | None:
         """The bytes uploaded for a file, or None."""
