@@ -1,4 +1,4 @@
-"""The `pirbot` command line: run, db upgrade, demo."""
+"""The `pirbot` command line: run, db upgrade, export, demo."""
 
 from __future__ import annotations
 
@@ -62,6 +62,23 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_commands.add_parser("upgrade", help="apply pending migrations")
     upgrade.set_defaults(run=_db_upgrade)
+
+    export = commands.add_parser(
+        "export", help="write an incident's review as Markdown"
+    )
+    export.add_argument(
+        "incident", help="the incident: its channel id, #channel-name or number"
+    )
+    export.add_argument(
+        "--redact",
+        action="store_true",
+        help="people as roles; no user ids, email or IP addresses",
+    )
+    export.add_argument("--team", help="the workspace (T…), when several share a name")
+    export.add_argument(
+        "--output", "-o", type=Path, help="write to this file instead of stdout"
+    )
+    export.set_defaults(run=_export)
 
     demo = commands.add_parser(
         "demo", help="replay an incident against a local Slack stand-in"
@@ -163,6 +180,22 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from bot.export import export_review
+
+    settings = _configured()
+    document = export_review(
+        settings,
+        args.incident,
+        redact=args.redact,
+        team_id=args.team,
+        output=args.output,
+    )
+    if args.output is None:
+        sys.stdout.write(document)
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

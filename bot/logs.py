@@ -40,3 +40,5 @@ def configure_logging(level: str = "INFO", fmt: LogFormat = LogFormat.TEXT) -> N
     # of incident channels must not reach the logs unless asked for.
     for noisy in ("slack_bolt", "slack_sdk", "apscheduler", "urllib3"):
         logging.getLogger(noisy).setLevel(max(root.level, logging.INFO))
+    # Alembic tells every step of an up-to-date schema at info level.
+    logging.getLogger("alembic").setLevel(max(root.level, logging.WARNING))

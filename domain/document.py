@@ -230,6 +230,10 @@ def render_timeline_table(
         return ["_No timeline events were tagged._"]
     in_utc = str(zone) == "UTC"
     show_dates = len({e.occurred_at.astimezone(zone).date() for e in events}) > 1
+    # Across a daylight-saving change local clocks repeat or skip an hour:
+    # the zone's abbreviation then goes with each time.
+    offsets = {e.occurred_at.astimezone(zone).utcoffset() for e in events}
+    with_zone = len(offsets) > 1
     if in_utc:
         rows = ["| Time (UTC) | Kind | What happened | Tagged by |"]
         rows.append("| --- | --- | --- | --- |")
@@ -239,6 +243,8 @@ def render_timeline_table(
     utc = ZoneInfo("UTC")
     for event in events:
         when = _clock(event.occurred_at, zone, with_date=show_dates)
+        if with_zone:
+            when += event.occurred_at.astimezone(zone).strftime(" %Z")
         both = posted_and_stated(
             posted_at=event.posted_at, stated_at=event.stated_at, zone=zone
         )
@@ -343,7 +349,9 @@ def _both_clocks(value: datetime, zone: ZoneInfo, *, with_date: bool) -> str:
     local = _clock(value, zone, with_date=with_date)
     if str(zone) == "UTC":
         return f"{local} UTC"
-    return f"{local} ({_clock(value, ZoneInfo('UTC'), with_date=False)} UTC)"
+    abbreviation = value.astimezone(zone).strftime("%Z")
+    utc = _clock(value, ZoneInfo("UTC"), with_date=False)
+    return f"{local} {abbreviation} ({utc} UTC)"
 
 
 def _cell(text: str) -> str:

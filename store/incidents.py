@@ -186,3 +186,25 @@ def set_review_card(
         .values(review_card_ts=ts, review_card_channel_id=channel_id)
         .execution_options(synchronize_session=False)
     )
+
+
+def find_incidents(
+    session: Session,
+    *,
+    team_id: str | None = None,
+    incident_id: int | None = None,
+    channel_id: str | None = None,
+    channel_name: str | None = None,
+) -> list[Incident]:
+    """Incidents matching every given criterion, newest first (for the
+    command line, where a person names an incident as they know it)."""
+    query = select(Incident)
+    if team_id is not None:
+        query = query.where(Incident.team_id == team_id)
+    if incident_id is not None:
+        query = query.where(Incident.id == incident_id)
+    if channel_id is not None:
+        query = query.where(Incident.channel_id == channel_id)
+    if channel_name is not None:
+        query = query.where(Incident.channel_name == channel_name)
+    return list(session.exec(query.order_by(col(Incident.declared_at).desc())).all())
