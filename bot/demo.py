@@ -3,7 +3,8 @@
 The Bolt app runs in this process against a local stand-in of Slack's Web
 API, on a throw-away SQLite database. Each step of the incident file is sent
 the way Slack would send it (signed HTTP requests to POST /slack/events) at
-the step's own time, then the review document is printed.
+the step's own time. Then the facilitator fills the review in its modals,
+as a person would, publishes it, and the published document is printed.
 """
 
 from __future__ import annotations
@@ -13,19 +14,28 @@ import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+from bot import reviewer
 from bot.local import LocalBot
 from bot.logs import configure_logging
+from bot.reviewer import SimulatedPerson
 from bot.settings import ConfigError
 from domain.document import render_review
 from domain.slack_text import datetime_to_ts
-from handlers.ids import INPUT_ACTION, AddEventBlock, Shortcut, View
+from handlers.ids import (
+    INPUT_ACTION,
+    AddEventBlock,
+    ReviewAction,
+    ReviewBlock,
+    Shortcut,
+    View,
+)
 from slack_standin import SlackStandIn, payloads
 from store import incidents, timeline
 from store.db import Database
@@ -106,6 +116,44 @@ Step = Annotated[
 ]
 
 
+class Impact(BaseModel):
+    users: str = ""
+    services: list[str] = []
+    duration_minutes: int | None = None
+    revenue: str = ""
+    sla: str = ""
+    sla_breached: bool | None = None
+
+
+class RootCause(BaseModel):
+    trigger: str
+    contributing_factors: list[str] = []
+    whys: list[str] = Field(default=[], max_length=5)
+    category: str | None = None
+
+
+class ActionItemEntry(BaseModel):
+    deliverable: str
+    owner: str
+    deadline: str
+    priority: Literal["high", "medium", "low"]
+    # The contributing factor it answers, by its place in the list (from 0).
+    factor: int | None = None
+
+
+class ReviewEntry(BaseModel):
+    """The review as the facilitator types it into the modals."""
+
+    at: datetime | None = None
+    facilitator: str
+    summary: str
+    impact: Impact = Impact()
+    root_cause: RootCause
+    went_well: list[str] = []
+    could_improve: list[str] = []
+    action_items: list[ActionItemEntry] = []
+
+
 class IncidentFile(BaseModel):
     name: str
     source: str = ""
@@ -114,6 +162,7 @@ class IncidentFile(BaseModel):
     responders: list[Responder]
     integrations: list[Integration] = []
     steps: list[Step]
+    review: ReviewEntry | None = None
 
 
 def load_incident(path: Path | None) -> IncidentFile:
@@ -170,6 +219,65 @@ class Replay:
                 raise RuntimeError(
                     f"step {number} ({step.type}) was answered {reply.status}"
                 )
+        if self.incident.review is not None and self.incident.steps:
+            self._review(self.incident.review)
+
+    def _review(self, entry: ReviewEntry) -> None:
+        """The commander posts the review card and names the facilitator, who
+        fills every section in its modal and publishes the review."""
+        last = self.incident.steps[-1].at
+        self.clock.current = entry.at or last + timedelta(days=1)
+        commander = next(
+            (s.user for s in self.incident.steps if isinstance(s, CommandStep)), None
+        )
+        channel_id = self.incident.channel.id
+        lead = SimulatedPerson(self.bot, commander, channel_id=channel_id)
+        facilitator = SimulatedPerson(
+            self.bot, entry.facilitator, channel_id=channel_id
+        )
+
+        lead.command("review")
+        lead.click_card(ReviewAction.CHOOSE_FACILITATOR)
+        _expect_saved(
+            lead.submit(
+                lead.newest_modal(View.REVIEW_FACILITATOR),
+                **{ReviewBlock.ANYONE: reviewer.user(entry.facilitator)},
+            ),
+            "facilitator",
+        )
+        for section, values in _section_entries(entry):
+            modal = facilitator.edit_section(section)
+            values[ReviewBlock.DONE] = reviewer.ticked("done")
+            _expect_saved(facilitator.submit(modal, **values), section)
+        self._action_items(facilitator, entry.action_items)
+        _expect_saved(facilitator.command("publish held"), "publish")
+
+    def _action_items(
+        self, facilitator: SimulatedPerson, items: list[ActionItemEntry]
+    ) -> None:
+        section = facilitator.edit_section("action_items")
+        for item in items:
+            facilitator.click_in(
+                facilitator.modal(section.view_id), ReviewAction.ADD_ACTION_ITEM
+            )
+            values = {
+                ReviewBlock.DELIVERABLE: reviewer.text(item.deliverable),
+                ReviewBlock.OWNER: reviewer.user(item.owner),
+                ReviewBlock.DEADLINE_TEXT: reviewer.text(item.deadline),
+                ReviewBlock.PRIORITY: reviewer.option(item.priority),
+                ReviewBlock.KEEP_VAGUE: reviewer.ticked("keep"),
+            }
+            if item.factor is not None:
+                values[ReviewBlock.FACTOR] = reviewer.option(str(item.factor))
+            modal = facilitator.newest_modal(View.REVIEW_ACTION_ITEM)
+            _expect_saved(facilitator.submit(modal, **values), "action item")
+        _expect_saved(
+            facilitator.submit(
+                facilitator.modal(section.view_id),
+                **{ReviewBlock.DONE: reviewer.ticked("done")},
+            ),
+            "action items",
+        )
 
     def stop(self) -> None:
         self.bot.close()
@@ -186,7 +294,18 @@ class Replay:
             attachments=step.attachments,
         )
         self.message_ts[step.id] = posted["ts"]
-        return None
+        # Slack tells the bot of every message in a channel it is in.
+        return self.bot.sender.event(
+            payloads.message(
+                channel=self.incident.channel.id,
+                user=step.user,
+                bot_id=step.bot_id,
+                text=step.text,
+                ts=posted["ts"],
+                thread_ts=thread_ts,
+                attachments=step.attachments,
+            )
+        )
 
     def _command(self, step: CommandStep, _number: int):
         return self.bot.sender.command(
@@ -277,6 +396,55 @@ def _typed(value: str | None) -> dict:
     return {"type": "plain_text_input", "value": value}
 
 
+def _section_entries(entry: ReviewEntry) -> list[tuple[str, dict]]:
+    """What the facilitator types into each section's modal, in order."""
+    impact, cause = entry.impact, entry.root_cause
+    sla = {True: "breached", False: "kept"}.get(impact.sla_breached, "unknown")
+    whys = {
+        f"{ReviewBlock.WHY}{n}": reviewer.text(why)
+        for n, why in enumerate(cause.whys, start=1)
+    }
+    return [
+        ("summary", {ReviewBlock.SUMMARY: reviewer.text(entry.summary)}),
+        (
+            "impact",
+            {
+                ReviewBlock.USERS: reviewer.text(impact.users),
+                ReviewBlock.SERVICES: reviewer.text("\n".join(impact.services)),
+                ReviewBlock.IMPACT_DURATION: reviewer.number(impact.duration_minutes),
+                ReviewBlock.REVENUE: reviewer.text(impact.revenue),
+                ReviewBlock.SLA: reviewer.radio(sla),
+                ReviewBlock.SLA_NOTES: reviewer.text(impact.sla),
+            },
+        ),
+        ("timeline", {}),
+        (
+            "root_cause",
+            {
+                ReviewBlock.TRIGGER: reviewer.text(cause.trigger),
+                ReviewBlock.FACTORS: reviewer.text(
+                    "\n".join(cause.contributing_factors)
+                ),
+                ReviewBlock.CATEGORY: reviewer.option(cause.category),
+                **whys,
+            },
+        ),
+        ("went_well", {ReviewBlock.POINTS: reviewer.text("\n".join(entry.went_well))}),
+        (
+            "could_improve",
+            {ReviewBlock.POINTS: reviewer.text("\n".join(entry.could_improve))},
+        ),
+    ]
+
+
+def _expect_saved(reply, what: str) -> None:
+    """A submission the demo makes must be taken (a hint is fine)."""
+    if reply.status != 200:
+        raise RuntimeError(f"the {what} step was answered {reply.status}")
+    if reply.body and '"errors"' in reply.body:
+        raise RuntimeError(f"the {what} step was refused: {reply.body[:300]}")
+
+
 def seed_workspace(standin: SlackStandIn, incident: IncidentFile) -> None:
     for person in incident.responders:
         standin.add_user(
@@ -318,15 +486,24 @@ def replay_incident(incident: IncidentFile) -> ReplayResult:
             finally:
                 replay.stop()
             calls = Counter(call.method for call in standin.calls)
+            published = standin.shared_files(incident.channel.id)
         stored, events = _stored_timeline(incident, database)
         database.dispose()
 
-    if stored is None:
+    if published:
+        # What the facilitator published, exactly as Slack received it.
+        document = published[-1]["content"].decode("utf-8")
+    elif stored is None:
         document = "No incident was declared in this replay.\n"
     else:
         names = {p.id: p.real_name or p.name for p in incident.responders}
         names.update({i.bot_id: i.name for i in incident.integrations})
-        document = render_review(stored, events, timezone="UTC", name_of=names.get)
+        document = render_review(
+            stored,
+            events,
+            timezone=incident.workspace.timezone,
+            name_of=names.get,
+        )
     return ReplayResult(document, stored, events, calls, replay.skipped)
 
 

@@ -132,8 +132,10 @@ def render_review(
     lines += _points(
         "What could be improved", sections.get(Section.COULD_IMPROVE), writer
     )
+    cause = sections.get(Section.ROOT_CAUSE)
+    factors = list(cause.contributing_factors) if cause is not None else []
     lines += _action_items(
-        list(action_items), sections.get(Section.ACTION_ITEMS), writer
+        list(action_items), sections.get(Section.ACTION_ITEMS), writer, factors
     )
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -304,8 +306,13 @@ def _points(title: str, content: ListContent | None, writer: _Writer) -> list[st
 
 
 def _action_items(
-    items: list[ActionItemLike], content: ActionItemsContent | None, writer: _Writer
+    items: list[ActionItemLike],
+    content: ActionItemsContent | None,
+    writer: _Writer,
+    factors: list[str],
 ) -> list[str]:
+    """The items as a table; an item names the contributing factor it
+    answers by its number in the root cause's list."""
     lines = ["", "## Action items", ""]
     if content is not None and content.note:
         lines += [writer.words(content.note).strip(), ""]
@@ -319,7 +326,9 @@ def _action_items(
         what = writer.inline(item.deliverable)
         if item.vague_kept:
             what += " ⚠ _flagged as vague, kept by the facilitator_"
-        if item.contributing_factor:
+        if item.contributing_factor in factors:
+            what += f" (answers factor {factors.index(item.contributing_factor) + 1})"
+        elif item.contributing_factor:
             what += f" (answers: {writer.inline(item.contributing_factor)})"
         deadline = item.deadline.isoformat() if item.deadline else "—"
         lines.append(

@@ -286,7 +286,9 @@ class ReviewCard:
                 "to share it and mark the review held."
             )
         incident = self._incident_of(command)
-        document = self.document(client, incident)
+        now = self.deps.now()
+        held_at = incident.review_held_at or (now if words else None)
+        document = self.document(client, incident, held_at=held_at)
         title = f"Incident review: {incident.title}"
         filename = f"review-{incident.channel_name or incident.channel_id}.md"
         user_id = command["user_id"]
@@ -319,7 +321,7 @@ class ReviewCard:
             self.deps.db,
             team_id=incident.team_id,
             incident_id=incident.id,
-            at=self.deps.now(),
+            at=now,
             held=bool(words),
         )
         self.refresh(client, team_id=incident.team_id, incident_id=incident.id)
@@ -341,7 +343,7 @@ class ReviewCard:
             targets.append(reviews_channel)
         return targets
 
-    def document(self, client: WebClient, incident: Incident) -> str:
+    def document(self, client: WebClient, incident: Incident, *, held_at=None) -> str:
         review = reviewing.load_review(
             self.deps.db,
             team_id=incident.team_id,
@@ -352,6 +354,7 @@ class ReviewCard:
             review,
             timezone=team_zone(self.deps, incident.team_id),
             name_of=self.name_of(client, incident.team_id),
+            held_at=held_at,
         )
 
     # -- settings ------------------------------------------------------------------
@@ -433,7 +436,13 @@ class ReviewCard:
 
 
 def render_document(
-    review: reviewing.Review, *, timezone: str, name_of, scrub=None, links=True
+    review: reviewing.Review,
+    *,
+    timezone: str,
+    name_of,
+    scrub=None,
+    links=True,
+    held_at=None,
 ) -> str:
     """The review's Markdown from a loaded review (left-out events removed)."""
     sections = {
@@ -450,7 +459,7 @@ def render_document(
         timezone=timezone,
         name_of=name_of,
         links=links,
-        review_held_at=review.incident.review_held_at,
+        review_held_at=held_at or review.incident.review_held_at,
         **options,
     )
 

@@ -115,9 +115,10 @@ class People:
             profile = user.get("profile") or {}
             person = Person(
                 user_id=user_id,
-                name=profile.get("display_name")
-                or profile.get("real_name")
+                # A review reads better with real names than with handles.
+                name=profile.get("real_name")
                 or user.get("real_name")
+                or profile.get("display_name")
                 or user.get("name")
                 or user_id,
                 timezone=user.get("tz") or None,

@@ -67,3 +67,26 @@ def test_a_broken_incident_file_names_the_problem(tmp_path) -> None:
 def test_a_missing_incident_file_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         demo.load_incident(tmp_path / "nope.json")
+
+
+def test_review_filled_through_the_modals_has_every_section(example, replayed):
+    document = replayed.document
+    for heading in (
+        "## Summary",
+        "## Impact",
+        "## Timeline",
+        "## Root cause",
+        "### Five whys",
+        "## What went well",
+        "## What could be improved",
+        "## Action items",
+    ):
+        assert heading in document
+    assert "_Not written yet._" not in document
+    assert "| Review held | 2019-07-03" in document
+    assert "**Category:** deploy" in document
+    for item in example["review"]["action_items"]:
+        assert (
+            f"{item['deliverable']} (answers factor {item['factor'] + 1})" in document
+        )
+    assert "| 14:52 | Resolution |" in document

@@ -99,9 +99,9 @@ def test_timeline_is_in_order_in_the_viewers_zone_with_durations(declared) -> No
     sections = [b["text"]["text"] for b in response["blocks"] if b["type"] == "section"]
     # Bob reads New York time: 15:33:20 UTC is 10:33 there.
     assert sections[0].startswith("*Tue 10:33* · Detection")
-    # Mentions read as the person's display name, never as a raw user id.
-    assert "@bob" in sections[0] and "<@" not in sections[0]
-    assert "tagged by carol" in sections[0]
+    # Mentions read as the person's name, never as a raw user id.
+    assert "@Bob" in sections[0] and "<@" not in sections[0]
+    assert "tagged by Carol" in sections[0]
     assert "&lt;!here&gt;" not in sections[1] and "<!here>" not in sections[1]
     assert sections[1].startswith("*Tue 11:03* · Mitigation")
     assert "America/New_York" in json.dumps(response["blocks"])
@@ -166,4 +166,4 @@ def test_long_timeline_is_paged_not_cut(declared) -> None:
     steps = [s for s in seen if "step " in s]
     assert len(steps) == 95
     link = "https://acme-eng.slack.com/archives/C07INC12345/p1733245640000001"
-    assert steps[-1].endswith(f"step 94\ntagged by bob · <{link}|message>")
+    assert steps[-1].endswith(f"step 94\ntagged by Bob · <{link}|message>")
