@@ -412,3 +412,36 @@ def test_categories_can_be_added_and_removed(declared, alice) -> None:
     alice.command("categories remove nonsense")
     answer = declared.standin.calls_to("response_url")[-1].args["text"]
     assert "not a category" in answer
+
+
+def test_long_emoji_title_is_cut_between_whole_characters(bot) -> None:
+    technologist = "👩🏽\u200d💻"  # four code points that make one emoji
+    bot.command(
+        f"declare P2 {technologist * 50}", user_id=ALICE, channel_id=CHANNEL
+    )
+    alice = SimulatedPerson(bot, ALICE, channel_id=CHANNEL)
+    alice.command("review")
+
+    header = alice.card()["blocks"][0]["text"]["text"]
+    assert len(header) <= 150 and header.endswith("…")
+    kept = header.removeprefix("Review: ").removesuffix("…")
+    assert kept == technologist * (len(kept) // 4)
+    modal = alice.edit_section("summary")
+    assert len(modal.view["private_metadata"]) < 200
+
+
+def test_long_timeline_is_paged_in_the_review(declared, alice) -> None:
+    for minute in range(25):
+        declared.command(
+            f"event {30 - minute} minutes ago step {minute}",
+            user_id=BOB,
+            channel_id=CHANNEL,
+        )
+    alice.command("review")
+    section = alice.edit_section("timeline")
+    first_page = json.dumps(section.view["blocks"])
+    assert "step 0" in first_page and "step 24" not in first_page
+
+    alice.click_in(section, f"{ReviewAction.TIMELINE_PAGE}_later")
+    second_page = json.dumps(alice.modal(section.view_id).view["blocks"])
+    assert "step 24" in second_page and "step 0 " not in second_page
