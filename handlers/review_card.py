@@ -181,17 +181,18 @@ class ReviewCard:
 
     # -- the facilitator -------------------------------------------------------
 
-    def facilitator_command(self, *, command: dict, rest: str, client, respond) -> None:
+    def facilitator_command(
+        self, *, command: dict, rest: str, client, respond
+    ) -> None:
         """`/pir facilitator @person` assigns; alone, it offers the choice."""
-        incident = self._incident_of(command)
         if not rest.strip():
-            self.open_facilitator_modal(
-                client,
-                trigger_id=command["trigger_id"],
-                incident=incident,
+            opened = self._open_loading(client, command["trigger_id"])
+            self.fill_facilitator_modal(
+                client, view=opened, incident=self._incident_of(command)
             )
             return
         user_id = parse_mention(rest)
+        incident = self._incident_of(command)
         self._assign(client, incident, user_id=user_id, by=command["user_id"])
 
     def handle_choose_facilitator(
@@ -199,23 +200,24 @@ class ReviewCard:
     ) -> None:
         ack()
         with after_ack("review_choose_facilitator", respond):
+            opened = self._open_loading(client, body["trigger_id"])
             incident = reviewing.find_incident_by_id(
                 self.deps.db,
                 team_id=body["team"]["id"],
                 incident_id=_incident_id(action),
             )
-            self.open_facilitator_modal(
-                client, trigger_id=body["trigger_id"], incident=incident
-            )
+            self.fill_facilitator_modal(client, view=opened, incident=incident)
 
-    def open_facilitator_modal(
-        self, client: WebClient, *, trigger_id: str, incident: Incident
-    ) -> None:
-        """Open at once, then offer the channel's people, the uninvolved
-        first: reading the members and their names takes a moment."""
-        opened = client.views_open(
+    def _open_loading(self, client: WebClient, trigger_id: str) -> dict:
+        # The trigger lives three seconds: open before reading anything.
+        return client.views_open(
             trigger_id=trigger_id, view=build_loading_view("Choose facilitator")
         )["view"]
+
+    def fill_facilitator_modal(
+        self, client: WebClient, *, view: dict, incident: Incident
+    ) -> None:
+        """Offer the channel's people, the uninvolved first."""
         responders = lifecycle.list_responders(self.deps.db, incident=incident)
         try:
             members = slack_reads.channel_members(client, incident.channel_id)
@@ -233,13 +235,13 @@ class ReviewCard:
             return chosen
 
         uninvolved = [m for m in members if m not in set(responders)]
-        view = build_facilitator_modal(
+        modal = build_facilitator_modal(
             context=ModalContext(i=incident.id, s="facilitator"),
             uninvolved=named(uninvolved[:50]),
             responders=named(responders[:50]),
             current=incident.facilitator_id,
         )
-        client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
 
     def handle_facilitator_submission(
         self, ack: Ack, body: dict, view: dict, client: WebClient

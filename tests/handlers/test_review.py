@@ -445,3 +445,13 @@ def test_long_timeline_is_paged_in_the_review(declared, alice) -> None:
     alice.click_in(section, f"{ReviewAction.TIMELINE_PAGE}_later")
     second_page = json.dumps(alice.modal(section.view_id).view["blocks"])
     assert "step 24" in second_page and "step 0 " not in second_page
+
+
+def test_facilitator_by_command_is_named_in_the_channel(declared, alice) -> None:
+    alice.command(f"facilitator <@{CAROL}|carol>")
+    assert _incident(declared).facilitator_id == CAROL
+    said = declared.standin.calls_to("chat.postMessage")[-1].args
+    assert said["channel"] == CHANNEL and f"<@{CAROL}> will facilitate" in said["text"]
+
+    alice.command("facilitator")
+    assert alice.newest_modal(View.REVIEW_FACILITATOR).view["private_metadata"]
