@@ -23,6 +23,8 @@ HELP_LINES = (
     ("timeline", "/pir timeline"),
     ("status", "/pir status"),
     ("reactions [add|remove|reset]", "/pir reactions add :fire: detection"),
+    ("search <words>", "/pir search connection pool exhausted"),
+    ("metrics [period]", "/pir metrics 30d"),
     ("help", "/pir help"),
 )
 

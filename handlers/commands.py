@@ -26,6 +26,8 @@ from handlers.declare import announce_incident
 from handlers.deps import Deps
 from handlers.errors import guarded
 from handlers.ids import TimelineAction
+from handlers.metrics import run_metrics_command
+from handlers.past_reviews import run_search_command
 from handlers.tag_reactions import run_reactions_command
 from handlers.timeline_views import TimelinePage, build_timeline_message
 
@@ -55,6 +57,8 @@ class PirCommand:
             "status": self.status,
             "timeline": self.timeline,
             "reactions": partial(run_reactions_command, deps),
+            "metrics": partial(run_metrics_command, deps),
+            "search": partial(run_search_command, deps),
         }
 
     def ack_command(self, ack: Ack, command: dict) -> None:
