@@ -72,6 +72,25 @@ def _parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser("upgrade", help="apply pending migrations")
     upgrade.set_defaults(run=_db_upgrade)
 
+    _add_metrics_command(commands)
+
+    demo = commands.add_parser(
+        "demo", help="replay an incident against a local Slack stand-in"
+    )
+    demo.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        help="incident to replay (default: the example shipped with pirbot)",
+    )
+    demo.add_argument(
+        "--verbose", action="store_true", help="show the bot's logs while replaying"
+    )
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _add_metrics_command(commands) -> None:
     report = commands.add_parser(
         "metrics", help="review completion, action items, repeats and durations"
     )
@@ -95,21 +114,6 @@ def _parser() -> argparse.ArgumentParser:
         help="table (default), json or csv",
     )
     report.set_defaults(run=_metrics)
-
-    demo = commands.add_parser(
-        "demo", help="replay an incident against a local Slack stand-in"
-    )
-    demo.add_argument(
-        "file",
-        nargs="?",
-        type=Path,
-        help="incident to replay (default: the example shipped with pirbot)",
-    )
-    demo.add_argument(
-        "--verbose", action="store_true", help="show the bot's logs while replaying"
-    )
-    demo.set_defaults(run=_demo)
-    return parser
 
 
 def _configured() -> Settings:

@@ -457,12 +457,12 @@ def list_workspaces(db: Database) -> list[WorkspaceChoice]:
 @dataclass(frozen=True)
 class FigureRow:
     """One figure with the counts behind it: `count` of `of`. `value` is in
-    `unit` ("%", "h", "min" or "items"), rounded to one decimal; None
-    when there is no figure."""
+    `unit` ("%", "h", "min" rounded to one decimal, or a whole number of
+    "items"); None when there is no figure."""
 
     figure: str
     scope: str
-    value: float | None
+    value: float | int | None
     unit: str
     count: int | None
     of: int | None
@@ -483,7 +483,31 @@ def _note(*parts: tuple[int, str]) -> str:
 
 
 def figure_rows(report: MetricsReport) -> list[FigureRow]:
-    rows = [
+    """Every figure of the report, in the order of the Slack answer."""
+    return [
+        *_completion_rows(report.completion),
+        *_action_item_rows(report.action_items),
+        _repeat_row(report.repeats),
+        *_review_time_rows(report.time_to_review),
+        *_spread_rows(
+            "time to acknowledge",
+            report.time_to_acknowledge,
+            timedelta(minutes=1),
+            "min",
+            _note((report.time_to_acknowledge.missing, "not acknowledged")),
+        ),
+        *_spread_rows(
+            "time to resolve",
+            report.time_to_resolve,
+            timedelta(minutes=1),
+            "min",
+            _note((report.time_to_resolve.missing, "not resolved")),
+        ),
+    ]
+
+
+def _completion_rows(completion: Sequence[Completion]) -> list[FigureRow]:
+    return [
         FigureRow(
             "review completion",
             c.severity,
@@ -494,10 +518,15 @@ def figure_rows(report: MetricsReport) -> list[FigureRow]:
             _percent(c.target),
             _note((c.not_yet_due, "not yet due"), (c.still_open, "still open")),
         )
-        for c in report.completion
+        for c in completion
     ]
-    items = report.action_items
-    rows += [
+
+
+def _action_item_rows(items: ActionItemFigures) -> list[FigureRow]:
+    late = _note(
+        (items.done_late, "done late"), (items.without_deadline, "without a deadline")
+    )
+    return [
         FigureRow(
             "action items done by deadline",
             "",
@@ -505,39 +534,37 @@ def figure_rows(report: MetricsReport) -> list[FigureRow]:
             "%",
             items.on_time,
             items.due,
-            note=_note(
-                (items.done_late, "done late"),
-                (items.without_deadline, "without a deadline"),
-            ),
+            note=late,
         ),
         FigureRow(
             "action items open past deadline",
             "",
-            float(items.open_past_deadline),
+            items.open_past_deadline,
             "items",
             items.open_past_deadline,
             items.due,
         ),
-        FigureRow(
-            "repeat incidents",
-            "",
-            _percent(report.repeats.rate),
-            "%",
-            report.repeats.repeats,
-            report.repeats.with_category,
-            note=_note((report.repeats.without_category, "without a category")),
-        ),
     ]
-    review = report.time_to_review
-    hour, minute = timedelta(hours=1), timedelta(minutes=1)
-    rows += _spread_rows(
-        "time to review",
-        review.spread,
-        hour,
-        "h",
-        _note((review.spread.missing, "reviewed without a resolution time")),
+
+
+def _repeat_row(repeats: Repeats) -> FigureRow:
+    return FigureRow(
+        "repeat incidents",
+        "",
+        _percent(repeats.rate),
+        "%",
+        repeats.repeats,
+        repeats.with_category,
+        note=_note((repeats.without_category, "without a category")),
     )
-    rows.append(
+
+
+def _review_time_rows(review: ReviewTimes) -> list[FigureRow]:
+    missing = _note((review.spread.missing, "reviewed without a resolution time"))
+    return [
+        *_spread_rows(
+            "time to review", review.spread, timedelta(hours=1), "h", missing
+        ),
         FigureRow(
             "reviews within 72 h",
             "",
@@ -545,16 +572,8 @@ def figure_rows(report: MetricsReport) -> list[FigureRow]:
             "%",
             review.within_window,
             review.due_resolved,
-        )
-    )
-    ack, resolve = report.time_to_acknowledge, report.time_to_resolve
-    rows += _spread_rows(
-        "time to acknowledge", ack, minute, "min", _note((ack.missing, "without one"))
-    )
-    rows += _spread_rows(
-        "time to resolve", resolve, minute, "min", _note((resolve.missing, "open"))
-    )
-    return rows
+        ),
+    ]
 
 
 def _spread_rows(

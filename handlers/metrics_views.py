@@ -35,8 +35,11 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def _completion_line(figure: Completion) -> str:
-    line = f"• {figure.severity}: {_percent(figure.rate)}"
-    line += f" ({figure.reviewed} of {figure.due} due)"
+    line = f"• {figure.severity}: "
+    if figure.due:
+        line += f"{_percent(figure.rate)} ({figure.reviewed} of {figure.due} due)"
+    else:
+        line += "no review due"
     if figure.target is not None:
         mark = {True: " :white_check_mark:", False: " :warning:"}.get(
             figure.meets_target, ""
@@ -53,22 +56,28 @@ def _completion_line(figure: Completion) -> str:
 
 
 def _action_items_text(items: ActionItemFigures) -> str:
-    text = (
-        f"{_percent(items.rate)} ({items.on_time} of "
-        f"{_plural(items.due, 'item')} due in the period)"
-    )
-    text += f"\n{_plural(items.open_past_deadline, 'item')} open past deadline"
-    text += f", {items.done_late} done late"
+    if items.due:
+        text = (
+            f"{_percent(items.rate)} ({items.on_time} of "
+            f"{_plural(items.due, 'item')} due in the period)"
+            f"\n{_plural(items.open_past_deadline, 'item')} open past deadline"
+            f", {items.done_late} done late"
+        )
+    else:
+        text = "No action item fell due in the period"
     if items.without_deadline:
         text += f"; {items.without_deadline} created without a deadline"
     return text
 
 
 def _repeats_text(repeats: Repeats) -> str:
-    text = (
-        f"{_percent(repeats.rate)} ({repeats.repeats} of "
-        f"{repeats.with_category} with a root-cause category)"
-    )
+    if not repeats.with_category:
+        text = "No incident has a root-cause category yet"
+    else:
+        text = (
+            f"{_percent(repeats.rate)} ({repeats.repeats} of "
+            f"{repeats.with_category} with a root-cause category)"
+        )
     if repeats.without_category:
         text += f"; {repeats.without_category} without a category yet"
     return text
@@ -90,10 +99,11 @@ def _spread_text(spread: Spread, *, of: str, show=format_duration) -> str:
 def _review_times_text(times: ReviewTimes) -> str:
     window = int(REVIEW_WINDOW / timedelta(hours=1))
     text = _spread_text(times.spread, of="review", show=_hours)
-    text += (
-        f"\n{_percent(times.share_within_window)} within {window} h "
-        f"({times.within_window} of {times.due_resolved} due)"
-    )
+    if times.due_resolved:
+        text += (
+            f"\n{_percent(times.share_within_window)} within {window} h "
+            f"({times.within_window} of {times.due_resolved} due)"
+        )
     return text
 
 

@@ -162,7 +162,8 @@ def _plain(value: str) -> str:
 
 @dataclass(frozen=True)
 class Match:
-    """An incident whose document matched, best first."""
+    """An incident whose document matched, and how well (higher is better;
+    comparable only within one query)."""
 
     incident: Incident
     rank: float
@@ -277,7 +278,11 @@ def find_similar(
 
 
 def find_snippets(
-    session: Session, *, team_id: str, incident_ids: Sequence[int], words
+    session: Session,
+    *,
+    team_id: str,
+    incident_ids: Sequence[int],
+    words: Sequence[str],
 ) -> dict[int, str]:
     """The passage of each incident's body around the words that match,
     matching words between MATCH_START and MATCH_END; one statement."""
