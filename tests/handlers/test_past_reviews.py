@@ -194,3 +194,17 @@ def test_a_private_channel_the_bot_was_removed_from_shows_to_nobody(standin) -> 
     assert not ChannelMembers().is_member(
         client, team_id=TEAM, channel_id=SECRET, user_id=ALICE
     )
+
+
+def test_long_text_and_emoji_stay_within_slacks_limits(bot) -> None:
+    bot.standin.add_channel(PAST, name="inc-checkout", members=[ALICE, BOB])
+    _declare(bot, PAST, "🔥 Checkout 💳 errors 👩🏽‍💻 " + "x" * 150)
+    filler = "retry storm " * 250
+    _event(bot, PAST, f"{filler} cache stampede on the 🇪🇺 edge {filler}")
+
+    response = _search(bot, "cache stampede", user=BOB)
+
+    (section,) = [b for b in response["blocks"] if "Checkout" in str(b)]
+    text = section["text"]["text"]
+    assert "*cache* *stampede*" in text
+    assert len(text) <= 3000 and "\ufffd" not in text
