@@ -1,4 +1,4 @@
-"""The `pirbot` command line: run, db upgrade, export, demo."""
+"""The `pirbot` command line: run, db upgrade, export, metrics, demo."""
 
 from __future__ import annotations
 
@@ -11,18 +11,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from slack_bolt.error import BoltError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.app import build_app, build_client
 from bot.logs import configure_logging
+from bot.metrics_output import OutputFormat, write_report
 from bot.settings import ConfigError, Settings, load_settings
+from domain import metrics
+from domain.errors import PirError
 from handlers.deps import Deps
 from scheduler.jobs import build_jobs
 from scheduler.runner import Ticker
 from store.db import Database
+from store.types import utc_now
 
 logger = logging.getLogger(__name__)
 
 EXIT_CONFIG = 2
+
+
+class UsageError(Exception):
+    """An argument that cannot be used; the message is meant for a person."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except ConfigError as error:
+    except (ConfigError, UsageError) as error:
         print(f"pirbot: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
@@ -79,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         "--output", "-o", type=Path, help="write to this file instead of stdout"
     )
     export.set_defaults(run=_export)
+    _add_metrics_command(commands)
 
     demo = commands.add_parser(
         "demo", help="replay an incident against a local Slack stand-in"
@@ -96,6 +106,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_metrics_command(commands) -> None:
+    report = commands.add_parser(
+        "metrics", help="review completion, action items, repeats and durations"
+    )
+    report.add_argument(
+        "--since",
+        default="",
+        metavar="DATE",
+        help="start of the period: 2024-10-01 (midnight in the workspace's "
+        "zone), 30d, 12 weeks or 6 months (default: the last 90 days)",
+    )
+    report.add_argument(
+        "--team",
+        metavar="T…",
+        help="workspace id (default: the only workspace in the database)",
+    )
+    report.add_argument(
+        "--format",
+        type=OutputFormat,
+        choices=list(OutputFormat),
+        default=OutputFormat.TABLE,
+        help="table (default), json or csv",
+    )
+    report.set_defaults(run=_metrics)
+
+
 def _configured() -> Settings:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -108,6 +144,53 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
     database.upgrade()
     database.dispose()
     return 0
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    """Print one workspace's figures. Logging is left unconfigured: the
+    report is the output, and warnings still reach stderr."""
+    database = Database(load_settings().database_url)
+    try:
+        workspace = _chosen_workspace(database, args.team)
+        try:
+            period = metrics.read_period(
+                args.since, now=utc_now(), timezone=workspace.timezone
+            )
+        except PirError as error:
+            raise UsageError(f"--since: {error}") from None
+        report = metrics.gather_metrics(
+            database, team_id=workspace.team_id, period=period
+        )
+    except (OperationalError, ProgrammingError) as error:
+        raise ConfigError(
+            f"Could not read the database ({type(error.orig).__name__}): check "
+            "DATABASE_URL, and run `pirbot db upgrade` if it was never set up."
+        ) from None
+    finally:
+        database.dispose()
+    write_report(report, args.format, sys.stdout)
+    return 0
+
+
+def _chosen_workspace(database: Database, team_id: str | None):
+    known = metrics.list_workspaces(database)
+    if team_id:
+        for workspace in known:
+            if workspace.team_id == team_id:
+                return workspace
+        ids = ", ".join(w.team_id for w in known) or "none yet"
+        raise UsageError(f"--team {team_id} is not a workspace here (known: {ids}).")
+    if len(known) == 1:
+        return known[0]
+    if not known:
+        raise UsageError(
+            "There is no workspace in this database yet: the bot records one "
+            "when an incident is first declared (check DATABASE_URL)."
+        )
+    ids = ", ".join(w.team_id for w in known)
+    raise UsageError(
+        f"Several workspaces share this database; pick one with --team ({ids})."
+    )
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from enum import StrEnum
 from domain.errors import NotAnIncidentChannel, PirError
 from domain.slack_text import ts_to_datetime
 from domain.timeline import EventKind, infer_kind
-from store import incidents, pending, timeline, workspaces
+from store import incidents, pending, search, timeline, workspaces
 from store.db import Database
 from store.models import Incident, TimelineEvent
 
@@ -129,6 +129,10 @@ def capture_message(
             session.add(event)
         if reaction is not None:
             timeline.add_tag(session, event=event, user_id=tagged_by, reaction=reaction)
+        if created or source is TagSource.SHORTCUT:
+            search.reindex_incident(
+                session, team_id=message.team_id, incident_id=incident.id
+            )
 
     if created:
         logger.info(
@@ -198,6 +202,7 @@ def release_reaction_tag(
             return False
         event_id = event.id
         timeline.delete_event(session, event=event)
+        search.reindex_incident(session, team_id=team_id, incident_id=event.incident_id)
     logger.info("Removed timeline event %s: its last tag was taken off", event_id)
     return True
 
@@ -276,6 +281,10 @@ def record_edit(
             edited_at=edited_at,
             stated_at=stated_at,
         )
+        if event is not None:
+            search.reindex_incident(
+                session, team_id=team_id, incident_id=event.incident_id
+            )
     if event is not None:
         logger.info("Timeline event %s follows an edit of its message", event.id)
     return event is not None
@@ -303,6 +312,10 @@ def record_deletion(
             message_ts=message_ts,
             at=at,
         )
+        if event is not None:
+            search.reindex_incident(
+                session, team_id=team_id, incident_id=event.incident_id
+            )
     if event is not None:
         logger.info("Timeline event %s marked deleted with its message", event.id)
     return event is not None
@@ -344,5 +357,6 @@ def add_typed_event(
         )
         session.add(event)
         session.flush()
+        search.reindex_incident(session, team_id=team_id, incident_id=incident.id)
     logger.info("Typed timeline event %s for incident %s", event.id, incident.id)
     return event

@@ -11,7 +11,7 @@ from domain.errors import (
     PirError,
 )
 from domain.incidents import Declaration, Status
-from store import incidents, workspaces
+from store import incidents, search, workspaces
 from store.db import Database
 from store.errors import IncidentAlreadyDeclared
 from store.models import Incident
@@ -55,6 +55,7 @@ def declare_incident(
             )
         except IncidentAlreadyDeclared as error:
             raise AlreadyAnIncident(error.title) from None
+        search.reindex_incident(session, team_id=team_id, incident_id=incident.id)
     logger.info(
         "Declared incident %s (%s) in channel %s of team %s",
         incident.id,
@@ -164,6 +165,7 @@ def change_incident(
             incident.commander_id = commander_id
         incidents.touch(incident)
         session.add(incident)
+        search.reindex_incident(session, team_id=team_id, incident_id=incident.id)
     logger.info("Incident %s changed (severity %s)", incident.id, incident.severity)
     return incident
 

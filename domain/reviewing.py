@@ -28,7 +28,7 @@ from domain.review import (
     read_content,
 )
 from domain.timeline import EventKind, Moment, derive_durations
-from store import incidents, reviews, timeline, workspaces
+from store import incidents, reviews, search, timeline, workspaces
 from store.db import Database
 from store.errors import StaleEdit
 from store.models import ActionItem, Incident, TimelineEvent
@@ -227,6 +227,7 @@ def save_section(
             incident.root_cause_category = content.category
             incidents.touch(incident)
             session.add(incident)
+        search.reindex_incident(session, team_id=team_id, incident_id=incident_id)
     logger.info(
         "Saved section %s of incident %s at version %s (%s)",
         section.value,
@@ -325,6 +326,7 @@ def save_action_item(
                     changed_by=stale.changed_by,
                     changed_at=stale.changed_at,
                 ) from None
+        search.reindex_incident(session, team_id=team_id, incident_id=incident_id)
     logger.info(
         "Saved action item %s of incident %s (vague kept: %s)",
         item.id,
@@ -362,6 +364,10 @@ def remove_action_item(
     db: Database, *, team_id: str, item_id: int, expected_version: int
 ) -> None:
     with db.session() as session:
+        item = reviews.get_action_item(session, team_id=team_id, item_id=item_id)
+        if item is None:
+            return
+        incident_id = item.incident_id
         try:
             reviews.delete_action_item(
                 session,
@@ -375,6 +381,7 @@ def remove_action_item(
                 changed_by=stale.changed_by,
                 changed_at=stale.changed_at,
             ) from None
+        search.reindex_incident(session, team_id=team_id, incident_id=incident_id)
     logger.info("Removed action item %s", item_id)
 
 
@@ -418,6 +425,8 @@ def curate_event(
         event.kind = kind.value
         event.left_out = left_out
         session.add(event)
+        session.flush()
+        search.reindex_incident(session, team_id=team_id, incident_id=event.incident_id)
     logger.info("Curated timeline event %s (left out: %s)", event_id, left_out)
     return event
 
@@ -454,6 +463,7 @@ def add_review_event(
         )
         session.add(event)
         session.flush()
+        search.reindex_incident(session, team_id=team_id, incident_id=incident_id)
     logger.info("Added timeline event %s to incident %s", event.id, incident_id)
     return event
 

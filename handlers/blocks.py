@@ -28,6 +28,8 @@ HELP_LINES = (
     ("publish [held]", "/pir publish held"),
     ("categories [add|remove|reset] [name]", "/pir categories add third-party"),
     ("reviews-channel <#channel|here|off>", "/pir reviews-channel #reviews"),
+    ("search <words>", "/pir search connection pool exhausted"),
+    ("metrics [period]", "/pir metrics 30d"),
     ("help", "/pir help"),
 )
 

@@ -26,6 +26,8 @@ from handlers.declare import announce_incident
 from handlers.deps import Deps
 from handlers.errors import guarded
 from handlers.ids import TimelineAction
+from handlers.metrics import run_metrics_command
+from handlers.past_reviews import run_search_command
 from handlers.review_card import ReviewCard
 from handlers.tag_reactions import run_reactions_command
 from handlers.timeline_views import TimelinePage, build_timeline_message
@@ -62,6 +64,8 @@ class PirCommand:
             "publish": review_card.publish_command,
             "categories": review_card.categories_command,
             "reviews-channel": review_card.reviews_channel_command,
+            "metrics": partial(run_metrics_command, deps),
+            "search": partial(run_search_command, deps),
         }
 
     def ack_command(self, ack: Ack, command: dict) -> None:

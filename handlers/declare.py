@@ -30,6 +30,7 @@ from handlers.capture import capture_tag
 from handlers.deps import Deps
 from handlers.errors import guarded
 from handlers.ids import INPUT_ACTION, DeclareAction, DeclareBlock, View
+from handlers.past_reviews import post_seen_before
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,9 @@ logger = logging.getLogger(__name__)
 def announce_incident(
     deps: Deps, client: WebClient, context: BoltContext, incident
 ) -> int:
-    """Post the declaration in the channel, then put the tags made there
-    before it on the timeline. Returns how many events those tags made."""
+    """Post the declaration in the channel, put the tags made there before
+    it on the timeline, then mention past incidents that look alike.
+    Returns how many events those tags made."""
     text, message_blocks = blocks.declared_blocks(incident)
     client.chat_postMessage(
         channel=incident.channel_id, text=text, blocks=message_blocks
@@ -65,6 +67,7 @@ def announce_incident(
             captured,
             len(held),
         )
+    post_seen_before(deps, client, incident)
     return captured
 
 

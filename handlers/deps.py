@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from handlers.slack_reads import People
+from handlers.slack_reads import ChannelMembers, People
 from store.db import Database
 from store.types import utc_now
 
@@ -19,3 +19,4 @@ class Deps:
     # real times, and by tests.
     now: Callable[[], datetime] = field(default=utc_now)
     people: People = field(default_factory=People)
+    members: ChannelMembers = field(default_factory=ChannelMembers)

@@ -181,9 +181,7 @@ class ReviewCard:
 
     # -- the facilitator -------------------------------------------------------
 
-    def facilitator_command(
-        self, *, command: dict, rest: str, client, respond
-    ) -> None:
+    def facilitator_command(self, *, command: dict, rest: str, client, respond) -> None:
         """`/pir facilitator @person` assigns; alone, it offers the choice."""
         if not rest.strip():
             opened = self._open_loading(client, command["trigger_id"])
@@ -220,7 +218,9 @@ class ReviewCard:
         """Offer the channel's people, the uninvolved first."""
         responders = lifecycle.list_responders(self.deps.db, incident=incident)
         try:
-            members = slack_reads.channel_members(client, incident.channel_id)
+            members = slack_reads.channel_members(
+                client, incident.channel_id, limit=1000
+            )
         except SlackApiError:
             members = []
         people = self.deps.people

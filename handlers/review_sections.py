@@ -31,6 +31,7 @@ from domain.times import UnreadableDeadline, read_deadline
 from handlers.deps import Deps
 from handlers.errors import after_ack
 from handlers.ids import ReviewAction, ReviewBlock, View
+from handlers.past_reviews import post_seen_before
 from handlers.review_card import ReviewCard, team_zone
 from handlers.review_views import (
     FormErrors,
@@ -146,6 +147,9 @@ class ReviewSections:
         user_id = body["user"]["id"]
         try:
             content, done = read_section_form(section, view)
+            category_before = reviewing.find_incident_by_id(
+                self.deps.db, team_id=context.team_id, incident_id=modal.i
+            ).root_cause_category
             reviewing.save_section(
                 self.deps.db,
                 team_id=context.team_id,
@@ -179,6 +183,12 @@ class ReviewSections:
             ack()
         with after_ack("review_section_saved"):
             self.card.refresh(client, team_id=context.team_id, incident_id=modal.i)
+            chosen = getattr(content, "category", None)
+            if section is Section.ROOT_CAUSE and chosen and chosen != category_before:
+                incident = reviewing.find_incident_by_id(
+                    self.deps.db, team_id=context.team_id, incident_id=modal.i
+                )
+                post_seen_before(self.deps, client, incident)
 
     def _send_copy(self, client: WebClient, user_id: str, section, content) -> None:
         """What someone typed into a section another person saved first."""

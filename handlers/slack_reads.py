@@ -148,17 +148,64 @@ class People:
 
 
 def channel_members(
-    client: WebClient, channel_id: str, *, limit: int = 1000
+    client: WebClient, channel_id: str, *, limit: int | None = None
 ) -> list[str]:
-    """The channel's members, up to `limit`, following Slack's pages."""
+    """The channel's members following Slack's pages: all of them, or the
+    first `limit`. Raises SlackApiError."""
     members: list[str] = []
     cursor = None
-    while len(members) < limit:
+    while limit is None or len(members) < limit:
+        page_size = 1000 if limit is None else min(1000, limit - len(members))
         page = client.conversations_members(
-            channel=channel_id, limit=min(200, limit - len(members)), cursor=cursor
+            channel=channel_id, limit=page_size, cursor=cursor
         )
         members.extend(page.get("members") or [])
         cursor = (page.get("response_metadata") or {}).get("next_cursor")
         if not cursor:
             break
     return members
+
+
+class ChannelMembers:
+    """Who is in a channel, read with conversations.members and kept for two
+    minutes per channel: long enough for one search or one mention, short
+    enough that someone removed from a private channel soon stops seeing
+    its reviews.
+
+    A channel Slack will not list (the bot was removed from it, or it is
+    gone) has no members for the bot, so its reviews are shown to nobody.
+    """
+
+    TTL_SECONDS = 120.0
+    _PAGE = 1000
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._members: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
+
+    def members(
+        self, client: WebClient, *, team_id: str, channel_id: str
+    ) -> frozenset[str]:
+        key = (team_id, channel_id)
+        cached = self._members.get(key)
+        if cached is not None and self._clock() - cached[0] < self.TTL_SECONDS:
+            return cached[1]
+        try:
+            members = self._read(client, channel_id)
+        except SlackApiError as error:
+            reason = error.response.get("error")
+            logger.info("No members of channel %s for the bot: %s", channel_id, reason)
+            if reason not in ("channel_not_found", "not_in_channel"):
+                return frozenset()  # a passing failure: hide now, ask again later
+            members = frozenset()
+        self._members[key] = (self._clock(), members)
+        return members
+
+    def is_member(
+        self, client: WebClient, *, team_id: str, channel_id: str, user_id: str
+    ) -> bool:
+        return user_id in self.members(client, team_id=team_id, channel_id=channel_id)
+
+    def _read(self, client: WebClient, channel_id: str) -> frozenset[str]:
+        # Every page: a member beyond the first thousand must see the review.
+        return frozenset(channel_members(client, channel_id))

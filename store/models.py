@@ -274,3 +274,27 @@ class DigestSubscription(SQLModel, table=True):
     timezone: str = Field(default="UTC", max_length=64)
     created_by: str | None = Field(default=None, max_length=32)
     created_at: datetime = _moment(default_now=True)
+
+
+# --- Search -------------------------------------------------------------------
+
+
+class SearchDocument(SQLModel, table=True):
+    """Everything one incident's review says, as text to search.
+
+    Rebuilt whole by `store.search.reindex_incident` whenever something it
+    holds changes. The full-text index over it is not part of this model:
+    on SQLite it is the FTS5 table `searchdocument_fts`, kept in step by
+    triggers; on PostgreSQL a generated `search_vector` column with a GIN
+    index. Both come from migration 0007.
+    """
+
+    __table_args__ = (UniqueConstraint("team_id", "incident_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
+    incident_id: int = Field(foreign_key="incident.id")
+    title: str = ""
+    # Summary, timeline, root cause, lessons and action items, a piece a line.
+    body: str = ""
+    updated_at: datetime = _moment(default_now=True)

@@ -47,3 +47,8 @@ def put_setting(session: Session, *, team_id: str, key: str, value: Any) -> None
     row.value = value
     row.updated_at = utc_now()
     session.add(row)
+
+
+def list_workspaces(session: Session) -> list[Workspace]:
+    """Every workspace the bot knows, in the order of their team ids."""
+    return list(session.exec(select(Workspace).order_by(Workspace.team_id)).all())

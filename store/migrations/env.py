@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import store.models  # noqa: F401  (registers the tables)
 from store.db import make_engine
+from store.search import include_in_schema_comparison
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -20,6 +21,8 @@ def run_migrations() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            # The full-text index has no model; autogenerate must not drop it.
+            include_name=include_in_schema_comparison,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -416,9 +416,7 @@ def test_categories_can_be_added_and_removed(declared, alice) -> None:
 
 def test_long_emoji_title_is_cut_between_whole_characters(bot) -> None:
     technologist = "👩🏽\u200d💻"  # four code points that make one emoji
-    bot.command(
-        f"declare P2 {technologist * 50}", user_id=ALICE, channel_id=CHANNEL
-    )
+    bot.command(f"declare P2 {technologist * 50}", user_id=ALICE, channel_id=CHANNEL)
     alice = SimulatedPerson(bot, ALICE, channel_id=CHANNEL)
     alice.command("review")
 
@@ -455,3 +453,63 @@ def test_facilitator_by_command_is_named_in_the_channel(declared, alice) -> None
 
     alice.command("facilitator")
     assert alice.newest_modal(View.REVIEW_FACILITATOR).view["private_metadata"]
+
+
+def _past_incident_with_category(bot, category: str):
+    from datetime import timedelta
+
+    from domain.incidents import Declaration, Severity
+    from domain.review import RootCauseContent
+    from store.types import utc_now
+
+    past = lifecycle.declare_incident(
+        bot.db,
+        team_id=TEAM,
+        channel_id="C07QUIET0001",
+        channel_name="inc-2024-01-waf",
+        declaration=Declaration(Severity.P2, "WAF rule burned CPU", ALICE),
+        declared_by=ALICE,
+        now=utc_now() - timedelta(days=30),
+    )
+    reviewing.save_section(
+        bot.db,
+        team_id=TEAM,
+        incident_id=past.id,
+        section=Section.ROOT_CAUSE,
+        content=RootCauseContent(trigger="A regex backtracked", category=category),
+        done=True,
+        by=ALICE,
+        expected_version=0,
+        now=utc_now(),
+    )
+    return past
+
+
+def test_choosing_a_category_mentions_past_reviews_alike(declared, alice) -> None:
+    _past_incident_with_category(declared, "deploy")
+    alice.command("review")
+    alice.submit(
+        alice.edit_section("root_cause"),
+        **{
+            ReviewBlock.TRIGGER: reviewer.text("A config push removed a timeout"),
+            ReviewBlock.CATEGORY: reviewer.option("deploy"),
+        },
+    )
+    mentions = [
+        c
+        for c in declared.standin.calls_to("chat.postMessage")
+        if c.args["channel"] == CHANNEL and "Seen before" in c.args["text"]
+    ]
+    assert len(mentions) == 1
+    assert "WAF rule burned CPU" in json.dumps(mentions[0].args["blocks"])
+
+
+def test_saved_review_words_are_found_by_search(declared, alice) -> None:
+    alice.command("review")
+    alice.submit(
+        alice.edit_section("could_improve"),
+        **{ReviewBlock.POINTS: reviewer.text("The connection pool was exhausted")},
+    )
+    alice.command("search connection pool exhausted")
+    answer = declared.standin.calls_to("response_url")[-1].args
+    assert "Checkout errors" in json.dumps(answer)
