@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from store.models import Workspace, WorkspaceSetting
 from store.types import utc_now
@@ -47,3 +48,25 @@ def put_setting(session: Session, *, team_id: str, key: str, value: Any) -> None
     row.value = value
     row.updated_at = utc_now()
     session.add(row)
+
+
+def list_settings(
+    session: Session, *, team_ids: Iterable[str], keys: Iterable[str]
+) -> dict[tuple[str, str], Any]:
+    """Settings of several workspaces at once, by (team_id, key)."""
+    team_ids, keys = sorted(set(team_ids)), sorted(set(keys))
+    if not team_ids or not keys:
+        return {}
+    rows = session.exec(
+        select(WorkspaceSetting).where(
+            col(WorkspaceSetting.team_id).in_(team_ids),
+            col(WorkspaceSetting.key).in_(keys),
+        )
+    ).all()
+    return {(row.team_id, row.key): row.value for row in rows}
+
+
+def set_timezone(session: Session, *, team_id: str, timezone: str) -> None:
+    workspace = ensure_workspace(session, team_id=team_id)
+    workspace.timezone = timezone
+    session.add(workspace)
