@@ -15,6 +15,8 @@ class Shortcut(StrEnum):
 class View(StrEnum):
     ADD_TIMELINE_EVENT = "add_timeline_event"
     DECLARE_INCIDENT = "declare_incident"
+    ACTION_ITEM_DEADLINE = "action_item_deadline"
+    ACTION_ITEM_REASSIGN = "action_item_reassign"
 
 
 class AddEventBlock(StrEnum):
@@ -68,3 +70,10 @@ class ActionItemAction(StrEnum):
     STILL_ON_IT = "action_item_still_on_it"
     CHANGE_DEADLINE = "action_item_change_deadline"
     REASSIGN = "action_item_reassign"
+
+
+class ActionItemBlock(StrEnum):
+    """Input blocks of the Change deadline and Reassign modals."""
+
+    DEADLINE = "action_item_new_deadline"
+    OWNER = "action_item_new_owner"

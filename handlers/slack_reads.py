@@ -134,3 +134,49 @@ class People:
 
     def name_of(self, client: WebClient, *, team_id: str, user_id: str) -> str:
         return self.person(client, team_id=team_id, user_id=user_id).name
+
+
+class WorkspaceLinks:
+    """Links into a workspace: message permalinks, built from the workspace's
+    URL (read once with auth.test) rather than asked for one by one, and the
+    app's Home tab."""
+
+    def __init__(self) -> None:
+        self._urls: dict[str, str | None] = {}
+
+    def workspace_url(self, client: WebClient, *, team_id: str) -> str | None:
+        if team_id not in self._urls:
+            try:
+                url = client.auth_test().get("url") or None
+            except SlackApiError as error:
+                logger.warning(
+                    "No URL for workspace %s: %s", team_id, error.response.get("error")
+                )
+                return None
+            self._urls[team_id] = url if url is None or url.endswith("/") else url + "/"
+        return self._urls[team_id]
+
+    def message(
+        self, client: WebClient, *, team_id: str, channel_id: str, ts: str
+    ) -> str | None:
+        base = self.workspace_url(client, team_id=team_id)
+        if base is None:
+            return None
+        return f"{base}archives/{channel_id}/p{ts.replace('.', '')}"
+
+    @staticmethod
+    def home_tab(*, team_id: str, app_id: str | None) -> str | None:
+        if not app_id:
+            return None
+        return f"https://slack.com/app_redirect?app={app_id}&team={team_id}"
+
+    def review_card(self, client: WebClient, incident) -> str | None:
+        """The permalink of the incident's review card, if it has one."""
+        if not (incident.review_card_channel_id and incident.review_card_ts):
+            return None
+        return self.message(
+            client,
+            team_id=incident.team_id,
+            channel_id=incident.review_card_channel_id,
+            ts=incident.review_card_ts,
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, insert, or_
 from sqlmodel import Session, col, select
 
 from store.models import ActionItem, DigestMessage, DigestSubscription, Incident
@@ -106,7 +106,15 @@ def list_items_by_id(
 
 
 def record_messages(session: Session, *, messages: Sequence[DigestMessage]) -> None:
-    session.add_all(list(messages))
+    """Keep posted digest messages, in one statement however many."""
+    if not messages:
+        return
+    table = DigestMessage.__table__
+    columns = [column.name for column in table.columns if column.name != "id"]
+    session.execute(
+        insert(table),
+        [{name: getattr(message, name) for name in columns} for message in messages],
+    )
 
 
 def get_message(
