@@ -23,6 +23,13 @@ HELP_LINES = (
     ("timeline", "/pir timeline"),
     ("status", "/pir status"),
     ("reactions [add|remove|reset]", "/pir reactions add :fire: detection"),
+    ("schedule <when>", "/pir schedule thursday 3pm"),
+    ("held [when]", "/pir held yesterday 15:00"),
+    (
+        "digest here [day time zone] | off",
+        "/pir digest here monday 09:00 Europe/Berlin",
+    ),
+    ("settings [name value]", "/pir settings nudges P3 always"),
     ("help", "/pir help"),
 )
 

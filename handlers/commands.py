@@ -21,7 +21,7 @@ from domain.incidents import (
 )
 from domain.slack_text import clamp, escape_mrkdwn, slack_date, unescape_slack
 from domain.times import read_when, split_leading_time
-from handlers import blocks, ids, slack_reads
+from handlers import blocks, follow_up_commands, ids, slack_reads
 from handlers.declare import announce_incident
 from handlers.deps import Deps
 from handlers.errors import guarded
@@ -55,6 +55,10 @@ class PirCommand:
             "status": self.status,
             "timeline": self.timeline,
             "reactions": partial(run_reactions_command, deps),
+            "schedule": partial(follow_up_commands.run_schedule_command, deps),
+            "held": partial(follow_up_commands.run_held_command, deps),
+            "digest": partial(follow_up_commands.run_digest_command, deps),
+            "settings": partial(follow_up_commands.run_settings_command, deps),
         }
 
     def ack_command(self, ack: Ack, command: dict) -> None:
