@@ -72,17 +72,7 @@ def schedule_review(
         session.add(incident)
 
         if reminder_lead is not None and at - reminder_lead <= now:
-            scheduling.record_posted(
-                session,
-                key=PostKey(
-                    team_id=team_id,
-                    kind=PostKind.REMINDER,
-                    target=channel_id,
-                    period=reminder_period(at),
-                ),
-                claimed_by=REPLICA,
-                now=now,
-            )
+            _no_reminder(session, incident=incident, at=at, now=now)
         responders = incidents.list_responders(
             session, team_id=team_id, incident_id=incident.id
         )
@@ -95,6 +85,17 @@ def schedule_review(
         at.isoformat(),
     )
     return ScheduledReview(incident=incident, responders=responders)
+
+
+def _no_reminder(session, *, incident: Incident, at: datetime, now: datetime) -> None:
+    """Count the review's reminder as sent: the confirmation just said it all."""
+    key = PostKey(
+        team_id=incident.team_id,
+        kind=PostKind.REMINDER,
+        target=incident.channel_id,
+        period=reminder_period(at),
+    )
+    scheduling.record_posted(session, key=key, claimed_by=REPLICA, now=now)
 
 
 def mark_review_held(

@@ -18,7 +18,7 @@ from domain.follow_up_settings import (
 )
 from domain.slack_text import slack_date, unescape_slack
 from domain.times import Prefer, read_when
-from handlers import review_views, slack_reads
+from handlers import follow_up_views, slack_reads
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def run_schedule_command(
         now=now,
         reminder_lead=follow_up.settings.reminder_lead,
     )
-    text, blocks = review_views.build_review_scheduled(
+    text, blocks = follow_up_views.build_review_scheduled(
         scheduled.incident,
         at=at,
         by=user_id,
@@ -84,7 +84,7 @@ def run_held_command(
     )
     respond(
         response_type="in_channel",
-        text=review_views.build_review_held(incident, at=at, by=command["user_id"]),
+        text=follow_up_views.build_review_held(incident, at=at, by=command["user_id"]),
     )
 
 
@@ -98,34 +98,13 @@ def run_digest_command(
     deps: Deps, *, command: dict, rest: str, client: WebClient, respond, **_
 ) -> None:
     """Subscribe this channel to the weekly digest, change or stop it."""
-    team_id, channel_id = command["team_id"], command["channel_id"]
     words = rest.split(maxsplit=1)
     action = words[0].lower() if words else ""
-    now = deps.now()
-
     if action == "here":
-        zone = digest.workspace_timezone(deps.db, team_id=team_id)
-        schedule = parse_schedule(words[1] if len(words) > 1 else "", default_zone=zone)
-        if not slack_reads.channel_facts(client, channel_id).is_member:
-            raise BotNotInChannel(channel_id)
-        digest.subscribe_channel(
-            deps.db,
-            team_id=team_id,
-            channel_id=channel_id,
-            schedule=schedule,
-            by=command["user_id"],
-            now=now,
-            app_id=command.get("api_app_id"),
-        )
-        respond(
-            response_type="in_channel",
-            text=f"<@{command['user_id']}> subscribed this channel to the "
-            f"action-item digest, {schedule.describe()}. The next one comes "
-            f"{slack_date(schedule.next_slot(now))}.",
-        )
+        _subscribe(deps, command, words[1] if len(words) > 1 else "", client, respond)
     elif action in ("off", "stop") and len(words) == 1:
         removed = digest.unsubscribe_channel(
-            deps.db, team_id=team_id, channel_id=channel_id
+            deps.db, team_id=command["team_id"], channel_id=command["channel_id"]
         )
         respond(
             response_type="in_channel" if removed else "ephemeral",
@@ -135,17 +114,41 @@ def run_digest_command(
         )
     elif not action:
         schedule = digest.channel_schedule(
-            deps.db, team_id=team_id, channel_id=channel_id
+            deps.db, team_id=command["team_id"], channel_id=command["channel_id"]
         )
         text = (
             f"This channel gets the action-item digest {schedule.describe()}; "
-            f"the next one comes {slack_date(schedule.next_slot(now))}."
+            f"the next one comes {slack_date(schedule.next_slot(deps.now()))}."
             if schedule
             else "This channel gets no digest."
         )
         respond(response_type="ephemeral", text=f"{text} {DIGEST_USAGE}")
     else:
         raise DigestError(f"I did not understand that. {DIGEST_USAGE}")
+
+
+def _subscribe(deps: Deps, command: dict, text: str, client: WebClient, respond):
+    team_id, channel_id = command["team_id"], command["channel_id"]
+    zone = digest.workspace_timezone(deps.db, team_id=team_id)
+    schedule = parse_schedule(text, default_zone=zone)
+    if not slack_reads.channel_facts(client, channel_id).is_member:
+        raise BotNotInChannel(channel_id)
+    now = deps.now()
+    digest.subscribe_channel(
+        deps.db,
+        team_id=team_id,
+        channel_id=channel_id,
+        schedule=schedule,
+        by=command["user_id"],
+        now=now,
+        app_id=command.get("api_app_id"),
+    )
+    respond(
+        response_type="in_channel",
+        text=f"<@{command['user_id']}> subscribed this channel to the "
+        f"action-item digest, {schedule.describe()}. The next one comes "
+        f"{slack_date(schedule.next_slot(now))}.",
+    )
 
 
 # --- /pir settings --------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from slack_sdk.errors import SlackApiError
 from domain.errors import BotNotInChannel
 
 logger = logging.getLogger(__name__)
+
+_SLACK_TS = re.compile(r"^\d+\.\d+$")
 
 
 @dataclass(frozen=True)
@@ -171,8 +174,10 @@ class WorkspaceLinks:
         return f"https://slack.com/app_redirect?app={app_id}&team={team_id}"
 
     def review_card(self, client: WebClient, incident) -> str | None:
-        """The permalink of the incident's review card, if it has one."""
-        if not (incident.review_card_channel_id and incident.review_card_ts):
+        """The permalink of the incident's review card, if it has one (a card
+        still being posted has a placeholder instead of a ts)."""
+        ts = incident.review_card_ts
+        if not (incident.review_card_channel_id and ts and _SLACK_TS.match(ts)):
             return None
         return self.message(
             client,

@@ -271,20 +271,13 @@ class DigestJob:
         at: datetime,
     ) -> bool:
         """Post a digest's messages, the first in `channel` and the rest in its
-        thread. Only a failure of the first releases the claim; a later one
-        is logged and the digest stays posted, as most of it is."""
+        thread. Only a failure of the first releases the claim; after a later
+        one the parts before it stay posted (and the failure is logged)."""
         by_id = {entry.item_id: entry for entry in entries}
-        team_id = claim.key.team_id
         first: Delivered | None = None
         kept = []
         for planned in plan:
-            text, blocks = build_digest_message(
-                planned.page,
-                [by_id[item_id] for item_id in planned.item_ids],
-                now=at,
-                person_of=lambda user_id: self._person(team_id, user_id),
-                link_of=self._link,
-            )
+            text, blocks = self._render(claim.key.team_id, planned, by_id, at)
             try:
                 delivered = send(
                     self.client,
@@ -299,7 +292,8 @@ class DigestJob:
                     outcomes.failure(claim, reason)
                     return False
                 logger.error(
-                    "Part %d of %s %s for %s failed (%s); the rest is posted",
+                    "Part %d of %s %s for %s failed (%s); the parts before it "
+                    "stay posted",
                     planned.page.part,
                     claim.key.kind.value,
                     claim.key.period,
@@ -308,17 +302,30 @@ class DigestJob:
                 )
                 break
             first = first or delivered
-            kept.append(
-                DigestMessage(
-                    team_id=team_id,
-                    claim_id=claim.id,
-                    channel_id=delivered.channel_id,
-                    message_ts=delivered.ts,
-                    item_ids=planned.item_ids,
-                    page=planned.page.dump(),
-                    created_at=at,
-                )
-            )
+            kept.append(_message_of(claim, planned, delivered, at))
         outcomes.posted(claim, first)
         outcomes.keep(kept)
         return True
+
+    def _render(self, team_id: str, planned: PlannedMessage, by_id: dict, at):
+        return build_digest_message(
+            planned.page,
+            [by_id[item_id] for item_id in planned.item_ids],
+            now=at,
+            person_of=lambda user_id: self._person(team_id, user_id),
+            link_of=self._link,
+        )
+
+
+def _message_of(
+    claim: Claim, planned: PlannedMessage, delivered: Delivered, at: datetime
+) -> DigestMessage:
+    return DigestMessage(
+        team_id=claim.key.team_id,
+        claim_id=claim.id,
+        channel_id=delivered.channel_id,
+        message_ts=delivered.ts,
+        item_ids=planned.item_ids,
+        page=planned.page.dump(),
+        created_at=at,
+    )

@@ -28,7 +28,7 @@ from domain.nudges import (
     reminder_period,
 )
 from domain.posts import PostKey, PostKind
-from handlers import review_views
+from handlers import follow_up_views
 from handlers.deps import Deps
 from scheduler.posting import UNREACHABLE_CHANNEL, Delivered, Outcomes, send
 from store import scheduling, workspaces
@@ -150,7 +150,7 @@ class ReviewNudgeJob:
                     outcomes.posted(claim, None)
                     return
                 recipient = incident.facilitator_id or incident.commander_id
-                text, blocks = review_views.build_overdue_note(
+                text, blocks = follow_up_views.build_overdue_note(
                     incident, recipient=recipient
                 )
                 delivered = send(
@@ -158,11 +158,11 @@ class ReviewNudgeJob:
                 )
             else:
                 if post.key.kind is PostKind.REMINDER:
-                    text, blocks = review_views.build_review_reminder(
+                    text, blocks = follow_up_views.build_review_reminder(
                         incident, review_at=incident.review_scheduled_at, lead=post.lead
                     )
                 else:
-                    text, blocks = review_views.build_nudge(post.step, incident)
+                    text, blocks = follow_up_views.build_nudge(post.step, incident)
                 delivered = self._to_channel(incident, text, blocks, redirected)
         except SlackApiError as error:
             outcomes.failure(claim, str(error.response.get("error") or "slack_error"))
@@ -189,7 +189,7 @@ class ReviewNudgeJob:
                     error.response.get("error"),
                 )
         recipient = incident.facilitator_id or incident.commander_id
-        text, blocks = review_views.redirected(incident, text, blocks)
+        text, blocks = follow_up_views.redirected(incident, text, blocks)
         delivered = send(self.client, channel=recipient, text=text, blocks=blocks)
         redirected.add(incident.id)
         return delivered

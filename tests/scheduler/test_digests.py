@@ -4,6 +4,7 @@ after downtime."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -205,6 +206,16 @@ def test_an_owner_who_left_is_shown_as_needing_a_new_owner(world, week, standin)
     assert "Load test" in text
 
 
+def test_a_review_card_still_being_posted_links_to_the_incident_channel(
+    world: World,
+) -> None:
+    world.subscribe(QUIET_CHANNEL)
+    incident = world.incident(resolved_at=SLOT - timedelta(days=30), card_ts="pending")
+    world.item(incident, deadline=date(2024, 12, 1))
+    world.tick(SLOT)
+    assert f"Checkout errors in <#{CHANNEL}>" in text_of(_digests(world)[0])
+
+
 def test_an_empty_week_says_so(world: World) -> None:
     world.subscribe(QUIET_CHANNEL)
     world.tick(SLOT)
@@ -215,7 +226,9 @@ def test_private_reviews_stay_out_of_other_channels(world: World, standin) -> No
     standin.add_channel(PRIVATE, name="inc-secret", is_private=True, members=[ALICE])
     world.subscribe(QUIET_CHANNEL)
     world.subscribe(PRIVATE)
-    secret = world.incident(PRIVATE, resolved_at=SLOT - timedelta(days=3), private=True)
+    secret = world.incident(
+        PRIVATE, resolved_at=SLOT - timedelta(days=30), private=True
+    )
     world.item(secret, deliverable="Patch the leak", deadline=date(2024, 12, 3))
     world.tick(SLOT)
 
@@ -306,3 +319,30 @@ def test_a_digest_that_cannot_be_posted_is_released_and_retried(
 
     world.tick(SLOT + timedelta(minutes=1))
     assert len(standin.messages(QUIET_CHANNEL)) == 1
+
+
+def test_a_later_part_that_fails_leaves_the_parts_before_it_posted(
+    world: World, standin, caplog
+) -> None:
+    world.subscribe(QUIET_CHANNEL)
+    incident = world.incident(resolved_at=SLOT - timedelta(days=30))
+    for number in range(20):
+        world.item(incident, deliverable=f"Item {number}", deadline=date(2024, 11, 1))
+    post = world.client.chat_postMessage
+    calls = []
+
+    def second_fails(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            standin.fail_next("chat.postMessage", status=200, error="fatal_error")
+        return post(**kwargs)
+
+    world.client.chat_postMessage = second_fails
+    with caplog.at_level(logging.ERROR, logger="scheduler.digests"):
+        world.tick(SLOT)
+        world.tick(SLOT + timedelta(minutes=1))
+
+    assert len(standin.messages(QUIET_CHANNEL)) == 1
+    (claim,) = [c for c in world.claims() if c.kind == "digest"]
+    assert claim.posted_at is not None
+    assert "Part 2 of digest" in caplog.text

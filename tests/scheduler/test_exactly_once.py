@@ -36,13 +36,13 @@ def replicas(db: Database, standin) -> Iterator[tuple[World, World]]:
 def _together(replicas: tuple[World, World], at: datetime) -> None:
     """Both replicas tick at `at`, released at the same instant."""
     start = threading.Barrier(len(replicas))
-    failures: list[BaseException] = []
+    failures: list[Exception] = []
 
     def run(world: World) -> None:
         start.wait()
         try:
             world.tick(at)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # noqa: BLE001 - reported below
             failures.append(error)
 
     threads = [threading.Thread(target=run, args=(world,)) for world in replicas]
