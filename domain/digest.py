@@ -108,7 +108,7 @@ def due_slot(
 
 
 def parse_schedule(text: str, *, default_zone: str) -> DigestSchedule:
-    """ "monday 09:00 Europe/Berlin", in any order and each part optional
+    """A schedule from "monday 09:00 Europe/Berlin", in any order, each part optional
     (Monday, 09:00 and the workspace's zone by default). Raises DigestError."""
     weekday, at, zone = None, None, None
     joined = re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", text, flags=re.I)

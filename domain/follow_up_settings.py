@@ -160,16 +160,17 @@ _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
 
 
 def parse_clock(text: str) -> time:
-    """ "09:00", "9", "9am", "5:30pm" as a time of day; raises SettingError."""
+    """A time of day from "09:00", "9", "9am" or "5:30pm"; raises SettingError."""
     match = _CLOCK.match(text.strip())
     if match:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         suffix = (match.group(3) or "").lower()
-        if suffix and 1 <= hour <= 12:
+        if suffix:
+            valid = 1 <= hour <= 12
             hour = hour % 12 + (12 if suffix == "pm" else 0)
-        elif suffix:
-            hour = 24
-        if hour < 24 and minute < 60:
+        else:
+            valid = hour < 24
+        if valid and minute < 60:
             return time(hour, minute)
     raise SettingError(
         f"I could not read {text.strip()[:20]!r} as a time of day. "
@@ -178,7 +179,7 @@ def parse_clock(text: str) -> time:
 
 
 def parse_hours(text: str) -> tuple[time, time]:
-    """ "09:00-18:00" as (start, end); raises SettingError."""
+    """(start, end) from "09:00-18:00" or "9am to 5pm"; raises SettingError."""
     parts = re.split(r"\s*(?:-|–|to)\s*", text.strip(), maxsplit=1)
     if len(parts) != 2:
         raise SettingError(
@@ -205,7 +206,8 @@ def parse_weekday(word: str) -> int | None:
 
 
 def parse_days(text: str) -> list[int]:
-    """ "mon-fri", "weekdays", "mon,tue,thu" or "every day"; raises SettingError."""
+    """Days from "mon-fri", "weekdays", "mon,tue,thu" or "every day"; raises
+    SettingError."""
     cleaned = text.strip().lower()
     if cleaned in ("weekdays", "workdays"):
         return [0, 1, 2, 3, 4]

@@ -53,7 +53,7 @@ def describe_owner(owner_id: str | None, person: Person | None) -> str:
 
 
 def format_day(day: date, today: date) -> str:
-    """ "Fri 6 Dec", with the year when it is not this one."""
+    """The day as "Fri 6 Dec", with the year when it is not this one."""
     text = f"{day:%a} {day.day} {day:%b}"
     return text if day.year == today.year else f"{text} {day.year}"
 

@@ -7,6 +7,8 @@ import logging
 import threading
 from datetime import UTC, datetime
 
+import time_machine
+
 from handlers.deps import Deps
 from scheduler.digests import DigestJob
 from scheduler.jobs import build_jobs
@@ -52,3 +54,10 @@ def test_a_failing_job_is_logged_and_the_next_one_still_runs(caplog) -> None:
 def test_the_tick_runs_the_nudges_then_the_digests(sqlite_db) -> None:
     jobs = build_jobs(Deps(db=sqlite_db), client=None)
     assert [type(job) for job in jobs] == [ReviewNudgeJob, DigestJob]
+
+
+def test_without_an_injected_clock_a_tick_is_dated_by_the_wall_clock() -> None:
+    seen: list[datetime] = []
+    with time_machine.travel(AT, tick=False):
+        Ticker([seen.append]).tick()
+    assert seen == [AT]
