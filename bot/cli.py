@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from slack_bolt.error import BoltError
@@ -200,14 +201,24 @@ def _run(args: argparse.Namespace) -> int:
     else:
         settings.require_socket_mode_tokens()
 
-    database = Database(settings.database_url)
+    database = Database(
+        settings.database_url, default_timezone=settings.default_timezone
+    )
     database.upgrade()
     deps = Deps(db=database, default_timezone=settings.default_timezone)
     client = build_client(
         settings.slack_bot_token.get_secret_value(), settings.slack_api_url
     )
     app = _build_checked_app(deps, client, settings, socket_mode=not args.http)
-    ticker = None if args.no_scheduler else Ticker(build_jobs(deps, client))
+    ticker = None
+    if not args.no_scheduler:
+        jobs = build_jobs(
+            deps,
+            client,
+            catch_up=timedelta(hours=settings.scheduler_catch_up_hours),
+            claim_timeout=timedelta(seconds=settings.scheduler_claim_timeout_seconds),
+        )
+        ticker = Ticker(jobs)
     server = _make_server(app, args, settings)
     stop = threading.Event()
     _stop_on_signals(stop)

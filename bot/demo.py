@@ -472,7 +472,10 @@ class ReplayResult:
 def replay_incident(incident: IncidentFile) -> ReplayResult:
     """Replay `incident` on a throw-away database and stand-in."""
     with tempfile.TemporaryDirectory(prefix="pirbot-demo-") as folder:
-        database = Database(f"sqlite:///{Path(folder) / 'demo.db'}")
+        database = Database(
+            f"sqlite:///{Path(folder) / 'demo.db'}",
+            default_timezone=incident.workspace.timezone,
+        )
         database.upgrade()
         with SlackStandIn(
             team_id=incident.workspace.team_id,

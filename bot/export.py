@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.app import build_client
 from bot.settings import ConfigError, Settings
-from domain import lifecycle, reviewing
+from domain import digest, lifecycle, reviewing
 from domain.redact import Redactor
 from handlers.review_card import render_document
 from handlers.slack_reads import People
@@ -60,7 +60,7 @@ def export_review(
     output: Path | None = None,
 ) -> str:
     """The review document of `target`, written to `output` when given."""
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, default_timezone=settings.default_timezone)
     try:
         db.upgrade()
         incident = find_incident(db, target, team_id=team_id)
@@ -71,6 +71,7 @@ def export_review(
             with_left_out=False,
         )
         responders = lifecycle.list_responders(db, incident=incident)
+        timezone = digest.workspace_timezone(db, team_id=incident.team_id)
     finally:
         db.dispose()
 
@@ -86,7 +87,7 @@ def export_review(
         name_of, scrub = redactor.role_of, redactor.scrub
     document = render_document(
         review,
-        timezone=settings.default_timezone,
+        timezone=timezone,
         name_of=name_of,
         scrub=scrub,
         links=not redact,

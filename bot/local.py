@@ -35,6 +35,7 @@ class LocalBot:
         default_timezone: str = "UTC",
     ) -> None:
         self.db = db
+        self.db.default_timezone = default_timezone
         self.standin = standin
         self.deps = Deps(db=db, default_timezone=default_timezone, now=now)
         self.executor = ListenerExecutor()

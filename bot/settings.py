@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         "INFO"
     )
     log_format: LogFormat = LogFormat.TEXT
+    # How long after its time a digest missed by downtime is still posted
+    # (nudges due longer ago than this are dropped as no longer true).
+    scheduler_catch_up_hours: Annotated[float, Field(gt=0, le=24 * 14)] = 24.0
+    # After this long a claimed but unposted post is retried by another
+    # process (the first one is taken to have died).
+    scheduler_claim_timeout_seconds: Annotated[int, Field(ge=60, le=86_400)] = 600
 
     @field_validator("default_timezone")
     @classmethod

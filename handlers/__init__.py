@@ -9,6 +9,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import (
+    action_items,
     add_to_timeline,
     capture,
     channel_activity,
@@ -30,3 +31,4 @@ def register_all(app: App, deps: Deps) -> None:
     add_to_timeline.register(app, deps)
     channel_activity.register(app, deps)
     declare.register(app, deps)
+    action_items.register(app, deps)

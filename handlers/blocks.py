@@ -30,6 +30,13 @@ HELP_LINES = (
     ("reviews-channel <#channel|here|off>", "/pir reviews-channel #reviews"),
     ("search <words>", "/pir search connection pool exhausted"),
     ("metrics [period]", "/pir metrics 30d"),
+    ("schedule <when>", "/pir schedule thursday 3pm"),
+    ("held [when]", "/pir held yesterday 15:00"),
+    (
+        "digest here [day time zone] | off",
+        "/pir digest here monday 09:00 Europe/Berlin",
+    ),
+    ("settings [name value]", "/pir settings nudges P3 always"),
     ("help", "/pir help"),
 )
 

@@ -21,7 +21,7 @@ from domain.incidents import (
 )
 from domain.slack_text import clamp, escape_mrkdwn, slack_date, unescape_slack
 from domain.times import read_when, split_leading_time
-from handlers import blocks, ids, slack_reads
+from handlers import blocks, follow_up_commands, ids, slack_reads
 from handlers.declare import announce_incident
 from handlers.deps import Deps
 from handlers.errors import guarded
@@ -66,6 +66,14 @@ class PirCommand:
             "reviews-channel": review_card.reviews_channel_command,
             "metrics": partial(run_metrics_command, deps),
             "search": partial(run_search_command, deps),
+            "schedule": review_card.refreshing(
+                partial(follow_up_commands.run_schedule_command, deps)
+            ),
+            "held": review_card.refreshing(
+                partial(follow_up_commands.run_held_command, deps)
+            ),
+            "digest": partial(follow_up_commands.run_digest_command, deps),
+            "settings": partial(follow_up_commands.run_settings_command, deps),
         }
 
     def ack_command(self, ack: Ack, command: dict) -> None:

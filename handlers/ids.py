@@ -21,6 +21,8 @@ class View(StrEnum):
     REVIEW_ACTION_ITEM = "review_action_item"
     REVIEW_FACILITATOR = "review_facilitator"
     REVIEW_HINTS = "review_hints"
+    ACTION_ITEM_DEADLINE = "action_item_deadline"
+    ACTION_ITEM_REASSIGN = "action_item_reassign"
 
 
 class AddEventBlock(StrEnum):
@@ -128,3 +130,10 @@ class ActionItemAction(StrEnum):
     STILL_ON_IT = "action_item_still_on_it"
     CHANGE_DEADLINE = "action_item_change_deadline"
     REASSIGN = "action_item_reassign"
+
+
+class ActionItemBlock(StrEnum):
+    """Input blocks of the Change deadline and Reassign modals."""
+
+    DEADLINE = "action_item_new_deadline"
+    OWNER = "action_item_new_owner"

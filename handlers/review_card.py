@@ -15,7 +15,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from domain import lifecycle, reviewing
+from domain import digest, lifecycle, reviewing
 from domain.document import render_review
 from domain.errors import NotAnIncidentChannel, PirError
 from domain.incidents import parse_mention
@@ -46,8 +46,9 @@ _CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 def team_zone(deps: Deps, team_id: str) -> str:
-    """The team's time zone, in which the review shows its times."""
-    return deps.default_timezone
+    """The team's time zone, in which the review shows its times (set with
+    `/pir settings timezone`, else DEFAULT_TIMEZONE)."""
+    return digest.workspace_timezone(deps.db, team_id=team_id)
 
 
 class ReviewCard:
@@ -141,6 +142,22 @@ class ReviewCard:
             self.deps.db, team_id=incident.team_id, incident_id=incident.id
         )
         return build_review_card(review, name_of=self.name_of(client, incident.team_id))
+
+    def refreshing(self, subcommand):
+        """`subcommand`, then the channel's review card brought up to date
+        (the review time or the held mark it shows may have changed)."""
+
+        def run(*, command: dict, client, **kwargs) -> None:
+            subcommand(command=command, client=client, **kwargs)
+            incident = lifecycle.find_incident(
+                self.deps.db,
+                team_id=command["team_id"],
+                channel_id=command["channel_id"],
+            )
+            if incident is not None:
+                self.refresh(client, team_id=incident.team_id, incident_id=incident.id)
+
+        return run
 
     def link_to_card(self, client: WebClient, where: tuple[str, str] | None) -> str:
         if where is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from slack_sdk.errors import SlackApiError
 from domain.errors import BotNotInChannel
 
 logger = logging.getLogger(__name__)
+
+_SLACK_TS = re.compile(r"^\d+\.\d+$")
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,10 @@ class Person:
     is_bot: bool = False
 
 
+# What users.info answers for someone who is not (or no longer) there.
+_USER_GONE = ("user_not_found", "user_not_visible", "account_inactive")
+
+
 class People:
     """Names and time zones of Slack users, read with users.info and kept
     for an hour per workspace. A user Slack does not know (left, or from
@@ -126,7 +133,14 @@ class People:
                 is_bot=bool(user.get("is_bot") or user.get("is_app_user")),
             )
         except SlackApiError as error:
-            logger.info("Unknown user %s: %s", user_id, error.response.get("error"))
+            reason = error.response.get("error")
+            if reason not in _USER_GONE:
+                # A passing failure (rate limits outlasting the retries, say):
+                # the person is unknown this time, not gone, and is asked
+                # about again next time.
+                logger.warning("No answer about user %s: %s", user_id, reason)
+                return Person(user_id=user_id, name=user_id, timezone=None)
+            logger.info("Unknown user %s: %s", user_id, reason)
             person = Person(user_id=user_id, name=user_id, timezone=None, is_gone=True)
         self._people[key] = (self._clock(), person)
         return person
@@ -209,3 +223,51 @@ class ChannelMembers:
     def _read(self, client: WebClient, channel_id: str) -> frozenset[str]:
         # Every page: a member beyond the first thousand must see the review.
         return frozenset(channel_members(client, channel_id))
+
+
+class WorkspaceLinks:
+    """Links into a workspace: message permalinks, built from the workspace's
+    URL (read once with auth.test) rather than asked for one by one, and the
+    app's Home tab."""
+
+    def __init__(self) -> None:
+        self._urls: dict[str, str | None] = {}
+
+    def workspace_url(self, client: WebClient, *, team_id: str) -> str | None:
+        if team_id not in self._urls:
+            try:
+                url = client.auth_test().get("url") or None
+            except SlackApiError as error:
+                logger.warning(
+                    "No URL for workspace %s: %s", team_id, error.response.get("error")
+                )
+                return None
+            self._urls[team_id] = url if url is None or url.endswith("/") else url + "/"
+        return self._urls[team_id]
+
+    def message(
+        self, client: WebClient, *, team_id: str, channel_id: str, ts: str
+    ) -> str | None:
+        base = self.workspace_url(client, team_id=team_id)
+        if base is None:
+            return None
+        return f"{base}archives/{channel_id}/p{ts.replace('.', '')}"
+
+    @staticmethod
+    def home_tab(*, team_id: str, app_id: str | None) -> str | None:
+        if not app_id:
+            return None
+        return f"https://slack.com/app_redirect?app={app_id}&team={team_id}"
+
+    def review_card(self, client: WebClient, incident) -> str | None:
+        """The permalink of the incident's review card, if it has one (a card
+        still being posted has a placeholder instead of a ts)."""
+        ts = incident.review_card_ts
+        if not (incident.review_card_channel_id and ts and _SLACK_TS.match(ts)):
+            return None
+        return self.message(
+            client,
+            team_id=incident.team_id,
+            channel_id=incident.review_card_channel_id,
+            ts=incident.review_card_ts,
+        )

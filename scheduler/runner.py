@@ -52,7 +52,9 @@ class Ticker:
             replace_existing=True,
             max_instances=1,
             coalesce=True,
-            next_run_time=self.now(),
+            # APScheduler keeps to the wall clock: `now` only dates each tick
+            # (a replay or a test may give it other times).
+            next_run_time=utc_now(),
         )
         scheduler.start()
         self._scheduler = scheduler

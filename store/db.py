@@ -67,16 +67,22 @@ def _is_memory(dbapi_connection) -> bool:
 
 
 class Database:
-    """The engine and a way to run one unit of work in a transaction."""
+    """The engine and a way to run one unit of work in a transaction.
 
-    def __init__(self, url: str) -> None:
+    `default_timezone` is the zone a workspace keeps time in until someone
+    sets its own; sessions carry it for the code that creates workspaces.
+    """
+
+    def __init__(self, url: str, *, default_timezone: str = "UTC") -> None:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
+        self.default_timezone = default_timezone
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session committed at the end of the block, rolled back on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        info = {"default_timezone": self.default_timezone}
+        with Session(self.engine, expire_on_commit=False, info=info) as session:
             try:
                 yield session
                 session.commit()

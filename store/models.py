@@ -53,7 +53,12 @@ class WorkspaceSetting(SQLModel, table=True):
 class Incident(SQLModel, table=True):
     """An incident, known by the Slack channel it is handled in."""
 
-    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id"),
+        # The scheduler's tick looks incidents up by these two moments.
+        Index("ix_incident_resolved_at", "resolved_at"),
+        Index("ix_incident_review_scheduled_at", "review_scheduled_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(foreign_key="workspace.team_id", max_length=32, index=True)
@@ -239,6 +244,11 @@ class PostClaim(SQLModel, table=True):
     The row is inserted before the post is sent; the unique key on
     (kind, target, period) is what makes each post go out once even with
     several replicas. `target` is a Slack id, unique across workspaces.
+
+    A claim with no `posted_at` is being posted by `claimed_by`; one whose
+    `claimed_by` is empty was released after a failed post (`last_error`
+    says why) and is free for the next tick, as is one claimed longer ago
+    than the claim timeout (its process died).
     """
 
     __table_args__ = (UniqueConstraint("kind", "target", "period"),)
@@ -255,6 +265,7 @@ class PostClaim(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     attempts: int = 1
+    last_error: str | None = Field(default=None, max_length=64)
 
 
 class DigestSubscription(SQLModel, table=True):
@@ -273,6 +284,28 @@ class DigestSubscription(SQLModel, table=True):
     at_time: str = Field(default="09:00", max_length=5)
     timezone: str = Field(default="UTC", max_length=64)
     created_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = _moment(default_now=True)
+    # When the day or time last changed: earlier slots are never caught up.
+    updated_at: datetime = _moment(default_now=True)
+
+
+class DigestMessage(SQLModel, table=True):
+    """One posted message of a digest (in a channel, or to an owner) and the
+    action items it shows, so that a click can redraw it in place.
+
+    `page` holds what the message shows besides the items themselves (its
+    heading and counts as of posting, how many items did not fit).
+    """
+
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "message_ts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
+    claim_id: int | None = Field(default=None, foreign_key="postclaim.id")
+    channel_id: str = Field(max_length=32)
+    message_ts: str = Field(max_length=32)
+    item_ids: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    page: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = _moment(default_now=True)
 
 

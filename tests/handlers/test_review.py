@@ -513,3 +513,11 @@ def test_saved_review_words_are_found_by_search(declared, alice) -> None:
     alice.command("search connection pool exhausted")
     answer = declared.standin.calls_to("response_url")[-1].args
     assert "Checkout errors" in json.dumps(answer)
+
+
+def test_scheduling_and_holding_the_review_show_on_the_card(declared, alice):
+    alice.command("review")
+    alice.command("schedule tomorrow 15:00")
+    assert "not scheduled" not in json.dumps(alice.card()["blocks"][1])
+    alice.command("held")
+    assert "held" in json.dumps(alice.card()["blocks"][1])

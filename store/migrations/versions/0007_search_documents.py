@@ -12,7 +12,7 @@ A later migration that rebuilds `searchdocument` on SQLite (batch mode
 copies the table) drops the triggers with it and must create them again.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Created: 2026-12-03 23:25:55.755756
 """
 
@@ -25,7 +25,7 @@ from alembic import op
 import store.types
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,243 @@
+"""The buttons on an action item: Done, Still on it, Change deadline and
+Reassign, and the two modals. A digest message that was clicked is drawn
+again in place from the store, its items as they now stand."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from domain import action_items
+from domain.errors import PirError
+from domain.times import read_deadline
+from handlers.action_item_views import (
+    ItemModalContext,
+    build_change_deadline_modal,
+    build_reassign_modal,
+)
+from handlers.deps import Deps
+from handlers.digest_views import DigestPage, build_digest_message
+from handlers.errors import guarded
+from handlers.ids import INPUT_ACTION, ActionItemAction, ActionItemBlock, View
+from handlers.slack_reads import WorkspaceLinks
+
+logger = logging.getLogger(__name__)
+
+
+def _just_ack(ack: Ack) -> None:
+    ack()
+
+
+def _clicked(body: dict) -> tuple[str, int, str | None, str | None]:
+    """(team, item id, channel, message ts) of a click on an item's button."""
+    action = (body.get("actions") or [{}])[0]
+    container = body.get("container") or {}
+    channel_id = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    return (
+        body["team"]["id"],
+        int(action.get("value") or 0),
+        channel_id,
+        container.get("message_ts"),
+    )
+
+
+def _field(view: dict, block: ActionItemBlock) -> dict:
+    values = (view.get("state") or {}).get("values") or {}
+    return (values.get(block) or {}).get(INPUT_ACTION) or {}
+
+
+class ActionItemButtons:
+    def __init__(self, deps: Deps, links: WorkspaceLinks | None = None) -> None:
+        self.deps = deps
+        self.links = links or WorkspaceLinks()
+
+    # -- buttons -------------------------------------------------------------
+
+    def handle_done_button(self, body: dict, client: WebClient, respond) -> None:
+        team_id, item_id, channel_id, ts = _clicked(body)
+        action_items.mark_done(
+            self.deps.db,
+            team_id=team_id,
+            item_id=item_id,
+            by=body["user"]["id"],
+            now=self.deps.now(),
+        )
+        self.redraw(client, team_id=team_id, channel_id=channel_id, ts=ts)
+
+    def handle_still_on_it_button(self, body: dict, client: WebClient, respond) -> None:
+        team_id, item_id, channel_id, ts = _clicked(body)
+        action_items.note_progress(
+            self.deps.db,
+            team_id=team_id,
+            item_id=item_id,
+            by=body["user"]["id"],
+            now=self.deps.now(),
+        )
+        self.redraw(client, team_id=team_id, channel_id=channel_id, ts=ts)
+
+    def handle_change_deadline_button(
+        self, body: dict, client: WebClient, respond
+    ) -> None:
+        """Open the modal at once: the trigger lives three seconds."""
+        team_id, item_id, channel_id, ts = _clicked(body)
+        entry = self._entry(team_id, item_id)
+        zone = entry.item.deadline_zone or self.deps.default_timezone
+        context = ItemModalContext(
+            item_id=item_id,
+            version=entry.item.version,
+            zone=zone,
+            channel_id=channel_id,
+            message_ts=ts,
+        )
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=build_change_deadline_modal(
+                entry, context=context, now=self.deps.now()
+            ),
+        )
+
+    def handle_reassign_button(self, body: dict, client: WebClient, respond) -> None:
+        team_id, item_id, channel_id, ts = _clicked(body)
+        entry = self._entry(team_id, item_id)
+        context = ItemModalContext(
+            item_id=item_id,
+            version=entry.item.version,
+            zone=entry.item.deadline_zone,
+            channel_id=channel_id,
+            message_ts=ts,
+        )
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=build_reassign_modal(entry, context=context, owner=None),
+        )
+
+    def _entry(self, team_id: str, item_id: int):
+        entries = action_items.load_entries(
+            self.deps.db, team_id=team_id, item_ids=[item_id]
+        )
+        if not entries:
+            raise action_items.ActionItemGone(item_id)
+        return entries[0]
+
+    # -- Change deadline and Reassign ------------------------------------------
+    # Both store the change before answering, so that an item someone else
+    # changed meanwhile is refused inside the modal; the message is redrawn
+    # after the answer. Not in a lazy listener: Bolt starts those alongside
+    # the ack function, so one could redraw before the change is stored.
+
+    def handle_deadline_submission(
+        self, ack: Ack, view: dict, body: dict, client: WebClient
+    ) -> None:
+        context = ItemModalContext.load(view.get("private_metadata", ""))
+        team_id = body["team"]["id"]
+        text = (_field(view, ActionItemBlock.DEADLINE).get("value") or "").strip()
+        try:
+            deadline = read_deadline(text, now=self.deps.now(), timezone=context.zone)
+            action_items.change_deadline(
+                self.deps.db,
+                team_id=team_id,
+                item_id=context.item_id,
+                deadline=deadline,
+                zone=context.zone,
+                by=body["user"]["id"],
+                now=self.deps.now(),
+                expected_version=context.version,
+            )
+        except PirError as error:
+            errors = {ActionItemBlock.DEADLINE.value: str(error)}
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        self.redraw(
+            client,
+            team_id=team_id,
+            channel_id=context.channel_id,
+            ts=context.message_ts,
+        )
+
+    def handle_reassign_submission(
+        self, ack: Ack, view: dict, body: dict, client: WebClient
+    ) -> None:
+        context = ItemModalContext.load(view.get("private_metadata", ""))
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        owner_id = _field(view, ActionItemBlock.OWNER).get("selected_user")
+        try:
+            if not owner_id:
+                raise PirError("Choose who owns this action item now.")
+            item = action_items.reassign(
+                self.deps.db,
+                team_id=team_id,
+                item_id=context.item_id,
+                owner_id=owner_id,
+                by=user_id,
+                now=self.deps.now(),
+                expected_version=context.version,
+            )
+        except PirError as error:
+            ack(
+                response_action="errors",
+                errors={ActionItemBlock.OWNER.value: str(error)},
+            )
+            return
+        ack()
+        if owner_id != user_id:
+            client.chat_postMessage(
+                channel=owner_id,
+                text=f"<@{user_id}> made you the owner of an action item: "
+                f"{action_items.quote(item)}",
+            )
+        self.redraw(
+            client,
+            team_id=team_id,
+            channel_id=context.channel_id,
+            ts=context.message_ts,
+        )
+
+    # -- drawing the digest again ---------------------------------------------
+
+    def redraw(
+        self,
+        client: WebClient,
+        *,
+        team_id: str,
+        channel_id: str | None,
+        ts: str | None,
+    ) -> None:
+        """Draw a digest message again in place; other messages are left be."""
+        if not channel_id or not ts:
+            return
+        message = action_items.find_digest_message(
+            self.deps.db, team_id=team_id, channel_id=channel_id, message_ts=ts
+        )
+        if message is None:
+            return
+        entries = action_items.load_entries(
+            self.deps.db, team_id=team_id, item_ids=message.item_ids or []
+        )
+        text, blocks = build_digest_message(
+            DigestPage.load(message.page or {}),
+            entries,
+            now=self.deps.now(),
+            person_of=lambda user_id: self.deps.people.person(
+                client, team_id=team_id, user_id=user_id
+            ),
+            link_of=lambda entry: self.links.review_card(client, entry.incident),
+        )
+        client.chat_update(channel=channel_id, ts=ts, text=text, blocks=blocks)
+        logger.info("Redrew digest message %s in %s", ts, channel_id)
+
+
+def register(app: App, deps: Deps) -> None:
+    buttons = ActionItemButtons(deps)
+    listeners = {
+        ActionItemAction.DONE: buttons.handle_done_button,
+        ActionItemAction.STILL_ON_IT: buttons.handle_still_on_it_button,
+        ActionItemAction.CHANGE_DEADLINE: buttons.handle_change_deadline_button,
+        ActionItemAction.REASSIGN: buttons.handle_reassign_button,
+    }
+    for action, listener in listeners.items():
+        app.action(action.value)(ack=_just_ack, lazy=[guarded(listener)])
+    app.view(View.ACTION_ITEM_DEADLINE.value)(buttons.handle_deadline_submission)
+    app.view(View.ACTION_ITEM_REASSIGN.value)(buttons.handle_reassign_submission)
