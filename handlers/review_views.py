@@ -178,17 +178,13 @@ def _number_input(block_id, label, *, value: int | None, hint=None) -> InputBloc
 
 
 def _done_input(state: SectionState) -> InputBlock:
-    option = Option(value="done", label="This section is done")
-    return InputBlock(
-        block_id=ReviewBlock.DONE,
-        label="State",
-        optional=True,
+    return _checkbox(
+        ReviewBlock.DONE,
+        "State",
+        value="done",
+        text="This section is done",
+        ticked=state is SectionState.DONE,
         hint="Leave it unticked to keep the section as a draft.",
-        element=CheckboxesElement(
-            action_id=INPUT_ACTION,
-            options=[option],
-            initial_options=[option] if state is SectionState.DONE else None,
-        ),
     )
 
 
@@ -640,7 +636,6 @@ def build_event_modal(event, *, context: ModalContext, timezone: str) -> dict:
     when = (
         event.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if event else ""
     )
-    left_out = Option(value="left_out", label="Leave it out of the review")
     blocks: list = [
         InputBlock(
             block_id=ReviewBlock.EVENT_KIND,
@@ -669,16 +664,13 @@ def build_event_modal(event, *, context: ModalContext, timezone: str) -> dict:
     ]
     if event is not None:
         blocks.append(
-            InputBlock(
-                block_id=ReviewBlock.EVENT_LEFT_OUT,
-                label="In the review",
-                optional=True,
+            _checkbox(
+                ReviewBlock.EVENT_LEFT_OUT,
+                "In the review",
+                value="left_out",
+                text="Leave it out of the review",
+                ticked=event.left_out,
                 hint="A left-out event stays stored, with its message link.",
-                element=CheckboxesElement(
-                    action_id=INPUT_ACTION,
-                    options=[left_out],
-                    initial_options=[left_out] if event.left_out else None,
-                ),
             )
         )
     return _modal(
@@ -725,22 +717,39 @@ def read_event_form(view: dict, *, timezone: str, now: datetime) -> EventForm:
 # --- One action item ----------------------------------------------------------
 
 
+def _checkbox(block_id, label, *, value: str, text: str, ticked: bool, hint=None):
+    """An optional input with one tick box."""
+    box = Option(value=value, label=text)
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=True,
+        hint=hint,
+        element=CheckboxesElement(
+            action_id=INPUT_ACTION,
+            options=[box],
+            initial_options=[box] if ticked else None,
+        ),
+    )
+
+
+def _select(block_id, label, options: list[Option], *, chosen: str | None, optional):
+    initial = next((o for o in options if o.value == chosen), None)
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        element=StaticSelectElement(
+            action_id=INPUT_ACTION, options=options, initial_option=initial
+        ),
+    )
+
+
 def build_action_item_modal(
     item, *, context: ModalContext, factors: list[str], owner_zone: str | None
 ) -> dict:
     """Add or change one action item; owner, deadline and priority are needed."""
     priorities = [Option(value=p.value, label=p.value.capitalize()) for p in Priority]
-    chosen_priority = next(
-        (o for o in priorities if item and o.value == item.priority), None
-    )
-    factor_options = [
-        Option(value=str(number), label=clamp(text, OPTION_LIMIT))
-        for number, text in enumerate(factors[:100])
-    ]
-    chosen_factor = None
-    if item and item.contributing_factor in factors:
-        chosen_factor = factor_options[factors.index(item.contributing_factor)]
-    keep = Option(value="keep", label="Keep it as written")
     blocks: list = [
         _text_input(
             ReviewBlock.DELIVERABLE,
@@ -755,76 +764,56 @@ def build_action_item_modal(
         InputBlock(
             block_id=ReviewBlock.OWNER,
             label="Owner",
+            # Choosing an owner tells the bot, which learns their time zone.
             dispatch_action=True,
             element=UserSelectElement(
                 action_id=ReviewAction.PICK_OWNER,
                 initial_user=item.owner_id if item and item.owner_id else None,
             ),
         ),
-        _text_input(
-            ReviewBlock.DEADLINE_TEXT,
-            "Deadline",
-            value=None,
-            max_length=80,
-            placeholder="next friday, in 2 weeks, 2024-12-20",
-            hint="Read in the owner's time zone"
-            + (f" ({owner_zone})" if owner_zone else "")
-            + "; wins over the date picker.",
-        ),
-        InputBlock(
-            block_id=ReviewBlock.DEADLINE_DATE,
-            label="Or pick the day",
-            optional=True,
-            element=DatePickerElement(
-                action_id=INPUT_ACTION,
-                initial_date=item.deadline.isoformat()
-                if item and item.deadline
-                else None,
-            ),
-        ),
-        InputBlock(
-            block_id=ReviewBlock.PRIORITY,
-            label="Priority",
-            element=StaticSelectElement(
-                action_id=INPUT_ACTION,
-                options=priorities,
-                initial_option=chosen_priority,
-            ),
+        *_deadline_inputs(item, owner_zone),
+        _select(
+            ReviewBlock.PRIORITY,
+            "Priority",
+            priorities,
+            chosen=item.priority if item else None,
+            optional=False,
         ),
     ]
-    if factor_options:
+    if factors:
+        factor_options = [
+            Option(value=str(number), label=clamp(text, OPTION_LIMIT))
+            for number, text in enumerate(factors[:100])
+        ]
+        chosen = None
+        if item and item.contributing_factor in factors:
+            chosen = str(factors.index(item.contributing_factor))
         blocks.append(
-            InputBlock(
-                block_id=ReviewBlock.FACTOR,
-                label="Contributing factor it answers",
+            _select(
+                ReviewBlock.FACTOR,
+                "Contributing factor it answers",
+                factor_options,
+                chosen=chosen,
                 optional=True,
-                element=StaticSelectElement(
-                    action_id=INPUT_ACTION,
-                    options=factor_options,
-                    initial_option=chosen_factor,
-                ),
             )
         )
     blocks.append(
-        InputBlock(
-            block_id=ReviewBlock.KEEP_VAGUE,
-            label="If it is flagged as vague",
-            optional=True,
-            element=CheckboxesElement(
-                action_id=INPUT_ACTION,
-                options=[keep],
-                initial_options=[keep] if item and item.vague_kept else None,
-            ),
+        _checkbox(
+            ReviewBlock.KEEP_VAGUE,
+            "If it is flagged as vague",
+            value="keep",
+            text="Keep it as written",
+            ticked=bool(item and item.vague_kept),
         )
     )
     if item is not None:
-        remove = Option(value="remove", label="Remove this action item")
         blocks.append(
-            InputBlock(
-                block_id=ReviewBlock.REMOVE,
-                label="Remove",
-                optional=True,
-                element=CheckboxesElement(action_id=INPUT_ACTION, options=[remove]),
+            _checkbox(
+                ReviewBlock.REMOVE,
+                "Remove",
+                value="remove",
+                text="Remove this action item",
+                ticked=False,
             )
         )
     return _modal(
@@ -833,6 +822,27 @@ def build_action_item_modal(
         context=context,
         blocks=blocks,
     )
+
+
+def _deadline_inputs(item, owner_zone: str | None) -> list[InputBlock]:
+    """The deadline, typed (read in the owner's zone) or picked."""
+    where = f" ({owner_zone})" if owner_zone else ""
+    picked = item.deadline.isoformat() if item and item.deadline else None
+    return [
+        _text_input(
+            ReviewBlock.DEADLINE_TEXT,
+            "Deadline",
+            max_length=80,
+            placeholder="next friday, in 2 weeks, 2024-12-20",
+            hint=f"Read in the owner's time zone{where}; wins over the date picker.",
+        ),
+        InputBlock(
+            block_id=ReviewBlock.DEADLINE_DATE,
+            label="Or pick the day",
+            optional=True,
+            element=DatePickerElement(action_id=INPUT_ACTION, initial_date=picked),
+        ),
+    ]
 
 
 @dataclass(frozen=True)
