@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from itertools import islice
 
 from domain.digest import DigestEntry, deadline_ends
 from domain.nudges import AFTER_RESOLUTION, NudgeStep
@@ -102,47 +103,23 @@ def gather_home(
     reviews to finish that are not read at all, "more" counts every one,
     private or not.
     """
-    with db.session() as session:
-        item_rows, items_total = home.list_open_items_of_owner(
-            session, team_id=team_id, owner_id=user_id, limit=limits.action_items
-        )
-        finish_rows, finish_total = home.list_reviews_to_finish(
-            session,
-            team_id=team_id,
-            user_id=user_id,
-            limit=2 * limits.reviews_to_finish,
-        )
-        latest_rows = home.list_latest_reviews(
-            session,
-            team_id=team_id,
-            public_limit=limits.latest_reviews,
-            private_limit=2 * limits.latest_reviews,
-        )
+    (item_rows, items_total), (finish_rows, finish_total), latest_rows = _read(
+        db, team_id=team_id, user_id=user_id, limits=limits
+    )
 
     entries = [
         DigestEntry(item=item, incident=incident) for item, incident in item_rows
     ]
     entries.sort(key=urgency)
 
-    to_finish: list[ReviewToFinish] = []
-    hidden = 0
-    for incident, done in finish_rows:
-        if len(to_finish) == limits.reviews_to_finish:
-            break
-        if not _visible(incident, can_see):
-            hidden += 1
-            continue
-        step = review_step(incident, now=now)
-        to_finish.append(ReviewToFinish(incident, step, min(done, SECTIONS)))
+    to_finish, hidden = _reviews_to_finish(
+        finish_rows, can_see=can_see, limit=limits.reviews_to_finish, now=now
+    )
+    # Lazily, so that Slack is asked about no more channels than needed.
+    visible = (incident for incident in latest_rows if _visible(incident, can_see))
+    latest = list(islice(visible, limits.latest_reviews))
 
-    latest: list[Incident] = []
-    for incident in latest_rows:
-        if len(latest) == limits.latest_reviews:
-            break
-        if _visible(incident, can_see):
-            latest.append(incident)
-
-    logger.info(
+    logger.debug(
         "Gathered the home of %s in %s: %d items, %d reviews to finish, %d latest",
         user_id,
         team_id,
@@ -157,6 +134,45 @@ def gather_home(
         more_reviews_to_finish=finish_total - hidden - len(to_finish),
         latest_reviews=latest,
     )
+
+
+def _read(db: Database, *, team_id: str, user_id: str, limits: HomeLimits):
+    """The three lists, one statement each, in one session."""
+    with db.session() as session:
+        items = home.list_open_items_of_owner(
+            session, team_id=team_id, owner_id=user_id, limit=limits.action_items
+        )
+        to_finish = home.list_reviews_to_finish(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            limit=2 * limits.reviews_to_finish,
+        )
+        latest = home.list_latest_reviews(
+            session,
+            team_id=team_id,
+            public_limit=limits.latest_reviews,
+            private_limit=2 * limits.latest_reviews,
+        )
+    return items, to_finish, latest
+
+
+def _reviews_to_finish(
+    rows, *, can_see: CanSee, limit: int, now: datetime
+) -> tuple[list[ReviewToFinish], int]:
+    """The first `limit` rows the person may see, and how many rows before
+    the last one shown were hidden."""
+    shown: list[ReviewToFinish] = []
+    hidden = 0
+    for incident, done in rows:
+        if len(shown) == limit:
+            break
+        if not _visible(incident, can_see):
+            hidden += 1
+            continue
+        step = review_step(incident, now=now)
+        shown.append(ReviewToFinish(incident, step, min(done, SECTIONS)))
+    return shown, hidden
 
 
 def _visible(incident: Incident, can_see: CanSee) -> bool:

@@ -222,6 +222,7 @@ def test_reviews_to_finish_are_those_the_viewer_facilitates_or_commands(world, b
         world, 2, commander=BOB, facilitator=ALICE, resolved_at=NOW - timedelta(days=1)
     )
     scheduled = _incident(world, 3, commander=ALICE, review_at=NOW + timedelta(days=1))
+    passed = _incident(world, 7, facilitator=ALICE, review_at=NOW - timedelta(hours=3))
     held = _incident(world, 4, commander=ALICE)
     _reviewed(world, held, review_held_at=NOW - timedelta(days=2))
     _incident(world, 5, commander=ALICE, resolved_at=None)  # still open
@@ -230,12 +231,14 @@ def test_reviews_to_finish_are_those_the_viewer_facilitates_or_commands(world, b
 
     home = _open_home(bot, ALICE)
 
-    assert _review_ids(home) == [overdue.id, fresh.id, scheduled.id]
-    first, second, third = _blocks(home, "home_review:")
+    assert _review_ids(home) == [overdue.id, fresh.id, passed.id, scheduled.id]
+    first, second, was_scheduled, third = _blocks(home, "home_review:")
     assert "*overdue*" in _text(first) and "2 of 7 sections done" in _text(first)
     assert "needs a review time" in _text(second)
     assert "0 of 7 sections done" in _text(second)
     assert "review scheduled for <!date^" in _text(third)
+    assert "review was scheduled for <!date^" in _text(was_scheduled)
+    assert "`/pir held`" in _text(was_scheduled)
     assert first["accessory"]["action_id"] == ReviewAction.OPEN_CARD
     assert first["accessory"]["value"] == str(overdue.id)
 
