@@ -16,6 +16,7 @@ from handlers import (
     commands,
     declare,
     errors,
+    home,
     review_card,
     review_sections,
 )
@@ -24,11 +25,12 @@ from handlers.deps import Deps
 
 def register_all(app: App, deps: Deps) -> None:
     errors.register(app, deps)
+    home_tab = home.register(app, deps)
     card = review_card.register(app, deps)
-    review_sections.register(app, deps, card)
+    review_sections.register(app, deps, card, home_tab)
     commands.register(app, deps, card)
     capture.register(app, deps)
     add_to_timeline.register(app, deps)
     channel_activity.register(app, deps)
     declare.register(app, deps)
-    action_items.register(app, deps)
+    action_items.register(app, deps, home_tab)

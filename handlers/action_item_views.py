@@ -168,13 +168,15 @@ def build_action_item_blocks(
 class ItemModalContext:
     """What a Change deadline or Reassign modal carries (kept short): the
     item and the version it showed, the zone a deadline is read in, and the
-    message to redraw afterwards."""
+    message to redraw afterwards, or the person whose Home tab it was
+    opened from."""
 
     item_id: int
     version: int
     zone: str
     channel_id: str | None = None
     message_ts: str | None = None
+    home_of: str | None = None
 
     def dump(self) -> str:
         return json.dumps(
@@ -184,6 +186,7 @@ class ItemModalContext:
                 "z": self.zone,
                 "c": self.channel_id,
                 "ts": self.message_ts,
+                "h": self.home_of,
             }
         )
 
@@ -196,6 +199,7 @@ class ItemModalContext:
             zone=data.get("z") or "UTC",
             channel_id=data.get("c"),
             message_ts=data.get("ts"),
+            home_of=data.get("h"),
         )
 
 

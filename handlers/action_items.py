@@ -1,10 +1,14 @@
 """The buttons on an action item: Done, Still on it, Change deadline and
-Reassign, and the two modals. A digest message that was clicked is drawn
-again in place from the store, its items as they now stand."""
+Reassign, and the two modals. The surface that was clicked is drawn again
+from the store, its items as they now stand: a digest message in place, or
+the clicker's Home tab published anew."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -20,6 +24,7 @@ from handlers.action_item_views import (
 from handlers.deps import Deps
 from handlers.digest_views import DigestPage, build_digest_message
 from handlers.errors import guarded
+from handlers.home import HomeTab
 from handlers.ids import INPUT_ACTION, ActionItemAction, ActionItemBlock, View
 from handlers.slack_reads import WorkspaceLinks
 
@@ -30,16 +35,38 @@ def _just_ack(ack: Ack) -> None:
     ack()
 
 
-def _clicked(body: dict) -> tuple[str, int, str | None, str | None]:
-    """(team, item id, channel, message ts) of a click on an item's button."""
+@dataclass(frozen=True)
+class Clicked:
+    """A click on an item's button, and where it was: a message (its
+    channel and ts), or the Home tab of the person who clicked."""
+
+    team_id: str
+    item_id: int
+    user_id: str
+    channel_id: str | None
+    message_ts: str | None
+    on_home: bool
+
+    @property
+    def home_of(self) -> str | None:
+        return self.user_id if self.on_home else None
+
+
+def _clicked(body: dict) -> Clicked:
     action = (body.get("actions") or [{}])[0]
     container = body.get("container") or {}
+    on_home = (
+        container.get("type") == "view"
+        and (body.get("view") or {}).get("type") == "home"
+    )
     channel_id = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    return (
-        body["team"]["id"],
-        int(action.get("value") or 0),
-        channel_id,
-        container.get("message_ts"),
+    return Clicked(
+        team_id=body["team"]["id"],
+        item_id=int(action.get("value") or 0),
+        user_id=body["user"]["id"],
+        channel_id=channel_id,
+        message_ts=container.get("message_ts"),
+        on_home=on_home,
     )
 
 
@@ -49,47 +76,57 @@ def _field(view: dict, block: ActionItemBlock) -> dict:
 
 
 class ActionItemButtons:
-    def __init__(self, deps: Deps, links: WorkspaceLinks | None = None) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        links: WorkspaceLinks | None = None,
+        home: HomeTab | None = None,
+    ) -> None:
         self.deps = deps
         self.links = links or WorkspaceLinks()
+        self.home = home or HomeTab(deps, self.links)
 
     # -- buttons -------------------------------------------------------------
 
     def handle_done_button(self, body: dict, client: WebClient, respond) -> None:
-        team_id, item_id, channel_id, ts = _clicked(body)
-        action_items.mark_done(
-            self.deps.db,
-            team_id=team_id,
-            item_id=item_id,
-            by=body["user"]["id"],
-            now=self.deps.now(),
-        )
-        self.redraw(client, team_id=team_id, channel_id=channel_id, ts=ts)
+        clicked = _clicked(body)
+        with self._home_redrawn_if_refused(client, clicked):
+            action_items.mark_done(
+                self.deps.db,
+                team_id=clicked.team_id,
+                item_id=clicked.item_id,
+                by=clicked.user_id,
+                now=self.deps.now(),
+            )
+        self._redraw_clicked(client, clicked)
 
     def handle_still_on_it_button(self, body: dict, client: WebClient, respond) -> None:
-        team_id, item_id, channel_id, ts = _clicked(body)
-        action_items.note_progress(
-            self.deps.db,
-            team_id=team_id,
-            item_id=item_id,
-            by=body["user"]["id"],
-            now=self.deps.now(),
-        )
-        self.redraw(client, team_id=team_id, channel_id=channel_id, ts=ts)
+        clicked = _clicked(body)
+        with self._home_redrawn_if_refused(client, clicked):
+            action_items.note_progress(
+                self.deps.db,
+                team_id=clicked.team_id,
+                item_id=clicked.item_id,
+                by=clicked.user_id,
+                now=self.deps.now(),
+            )
+        self._redraw_clicked(client, clicked)
 
     def handle_change_deadline_button(
         self, body: dict, client: WebClient, respond
     ) -> None:
         """Open the modal at once: the trigger lives three seconds."""
-        team_id, item_id, channel_id, ts = _clicked(body)
-        entry = self._entry(team_id, item_id)
+        clicked = _clicked(body)
+        with self._home_redrawn_if_refused(client, clicked):
+            entry = self._entry(clicked.team_id, clicked.item_id)
         zone = entry.item.deadline_zone or self.deps.default_timezone
         context = ItemModalContext(
-            item_id=item_id,
+            item_id=clicked.item_id,
             version=entry.item.version,
             zone=zone,
-            channel_id=channel_id,
-            message_ts=ts,
+            channel_id=clicked.channel_id,
+            message_ts=clicked.message_ts,
+            home_of=clicked.home_of,
         )
         client.views_open(
             trigger_id=body["trigger_id"],
@@ -99,19 +136,36 @@ class ActionItemButtons:
         )
 
     def handle_reassign_button(self, body: dict, client: WebClient, respond) -> None:
-        team_id, item_id, channel_id, ts = _clicked(body)
-        entry = self._entry(team_id, item_id)
+        clicked = _clicked(body)
+        with self._home_redrawn_if_refused(client, clicked):
+            entry = self._entry(clicked.team_id, clicked.item_id)
         context = ItemModalContext(
-            item_id=item_id,
+            item_id=clicked.item_id,
             version=entry.item.version,
             zone=entry.item.deadline_zone,
-            channel_id=channel_id,
-            message_ts=ts,
+            channel_id=clicked.channel_id,
+            message_ts=clicked.message_ts,
+            home_of=clicked.home_of,
         )
         client.views_open(
             trigger_id=body["trigger_id"],
             view=build_reassign_modal(entry, context=context, owner=None),
         )
+
+    @contextmanager
+    def _home_redrawn_if_refused(
+        self, client: WebClient, clicked: Clicked
+    ) -> Iterator[None]:
+        """A refused click on the Home tab (the item was removed meanwhile)
+        has no message to be answered in: the Home tab is drawn again as
+        things stand, without the item, and the refusal goes on to be
+        logged."""
+        try:
+            yield
+        except PirError:
+            if clicked.on_home:
+                self._redraw_clicked(client, clicked)
+            raise
 
     def _entry(self, team_id: str, item_id: int):
         entries = action_items.load_entries(
@@ -123,9 +177,10 @@ class ActionItemButtons:
 
     # -- Change deadline and Reassign ------------------------------------------
     # Both store the change before answering, so that an item someone else
-    # changed meanwhile is refused inside the modal; the message is redrawn
-    # after the answer. Not in a lazy listener: Bolt starts those alongside
-    # the ack function, so one could redraw before the change is stored.
+    # changed meanwhile is refused inside the modal; the message or Home tab
+    # the modal was opened from is redrawn after the answer. Not in a lazy
+    # listener: Bolt starts those alongside the ack function, so one could
+    # redraw before the change is stored.
 
     def handle_deadline_submission(
         self, ack: Ack, view: dict, body: dict, client: WebClient
@@ -155,6 +210,7 @@ class ActionItemButtons:
             team_id=team_id,
             channel_id=context.channel_id,
             ts=context.message_ts,
+            home_of=context.home_of,
         )
 
     def handle_reassign_submission(
@@ -193,9 +249,19 @@ class ActionItemButtons:
             team_id=team_id,
             channel_id=context.channel_id,
             ts=context.message_ts,
+            home_of=context.home_of,
         )
 
-    # -- drawing the digest again ---------------------------------------------
+    # -- drawing the clicked surface again ------------------------------------
+
+    def _redraw_clicked(self, client: WebClient, clicked: Clicked) -> None:
+        self.redraw(
+            client,
+            team_id=clicked.team_id,
+            channel_id=clicked.channel_id,
+            ts=clicked.message_ts,
+            home_of=clicked.home_of,
+        )
 
     def redraw(
         self,
@@ -204,8 +270,13 @@ class ActionItemButtons:
         team_id: str,
         channel_id: str | None,
         ts: str | None,
+        home_of: str | None = None,
     ) -> None:
-        """Draw a digest message again in place; other messages are left be."""
+        """Publish the Home tab of `home_of` again, or draw a digest message
+        again in place; other messages are left be."""
+        if home_of:
+            self.home.publish(client, team_id=team_id, user_id=home_of)
+            return
         if not channel_id or not ts:
             return
         message = action_items.find_digest_message(
@@ -229,8 +300,8 @@ class ActionItemButtons:
         logger.info("Redrew digest message %s in %s", ts, channel_id)
 
 
-def register(app: App, deps: Deps) -> None:
-    buttons = ActionItemButtons(deps)
+def register(app: App, deps: Deps, home: HomeTab) -> None:
+    buttons = ActionItemButtons(deps, home.links, home)
     listeners = {
         ActionItemAction.DONE: buttons.handle_done_button,
         ActionItemAction.STILL_ON_IT: buttons.handle_still_on_it_button,

@@ -23,6 +23,8 @@ class View(StrEnum):
     REVIEW_HINTS = "review_hints"
     ACTION_ITEM_DEADLINE = "action_item_deadline"
     ACTION_ITEM_REASSIGN = "action_item_reassign"
+    # The app's Home tab (a published view, not a modal).
+    HOME = "pir_home"
 
 
 class AddEventBlock(StrEnum):

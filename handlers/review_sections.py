@@ -5,7 +5,8 @@ A modal opens at once with a "loading" view (a trigger lives three seconds,
 whatever the database is doing) and is filled with views.update. A save
 names the version its modal opened at; a save on top of someone else's is
 answered in the modal, and the text typed is sent to its writer so nothing
-is lost.
+is lost. After a save, the saver's Home tab is published again (the counts
+of done sections and their own action items may have changed).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from domain.slack_text import clamp, escape_mrkdwn
 from domain.times import UnreadableDeadline, read_deadline
 from handlers.deps import Deps
 from handlers.errors import after_ack
+from handlers.home import HomeTab
 from handlers.ids import ReviewAction, ReviewBlock, View
 from handlers.past_reviews import post_seen_before
 from handlers.review_card import ReviewCard, team_zone
@@ -64,9 +66,10 @@ BLAME_CHECKED = (Section.ROOT_CAUSE, Section.COULD_IMPROVE)
 
 
 class ReviewSections:
-    def __init__(self, deps: Deps, card: ReviewCard) -> None:
+    def __init__(self, deps: Deps, card: ReviewCard, home: HomeTab) -> None:
         self.deps = deps
         self.card = card
+        self.home = home
 
     # -- opening a section -----------------------------------------------------
 
@@ -189,6 +192,7 @@ class ReviewSections:
                     self.deps.db, team_id=context.team_id, incident_id=modal.i
                 )
                 post_seen_before(self.deps, client, incident)
+        self._refresh_home(client, context.team_id, user_id)
 
     def _send_copy(self, client: WebClient, user_id: str, section, content) -> None:
         """What someone typed into a section another person saved first."""
@@ -382,6 +386,7 @@ class ReviewSections:
                 ack()
                 with after_ack("review_action_item_removed"):
                     self._after_item(client, team_id, user_id, modal)
+                self._refresh_home(client, team_id, user_id)
                 return
             zone = (
                 self.deps.people.cached_zone(team_id=team_id, user_id=fields.owner_id)
@@ -412,6 +417,7 @@ class ReviewSections:
         with after_ack("review_action_item_saved"):
             self._settle_deadline_zone(client, team_id, item, fields, user_id)
             self._after_item(client, team_id, user_id, modal)
+        self._refresh_home(client, team_id, user_id)
 
     def _item_form(self, fields, *, zone: str, incident_id: int, team_id: str):
         deadline = fields.deadline_date
@@ -467,6 +473,12 @@ class ReviewSections:
         self._refill_parent(client, team_id, viewer, modal)
         self.card.refresh(client, team_id=team_id, incident_id=modal.i)
 
+    def _refresh_home(self, client: WebClient, team_id: str, user_id: str) -> None:
+        """The saver's Home tab, after the save has been answered and shown
+        elsewhere; a failure here is logged, the save stands."""
+        with after_ack("home_after_review_save"):
+            self.home.publish(client, team_id=team_id, user_id=user_id)
+
 
 def _blame_hints(section: Section, content) -> dict:
     if section not in BLAME_CHECKED:
@@ -492,8 +504,8 @@ def _section(raw) -> Section:
         raise PirError("That review section does not exist.") from None
 
 
-def register(app: App, deps: Deps, card: ReviewCard) -> None:
-    sections = ReviewSections(deps, card)
+def register(app: App, deps: Deps, card: ReviewCard, home: HomeTab) -> None:
+    sections = ReviewSections(deps, card, home)
     app.action(ReviewAction.EDIT_SECTION.value)(sections.handle_edit_section)
     app.view(View.REVIEW_SECTION.value)(sections.handle_section_submission)
     app.action(ReviewAction.EDIT_EVENT.value)(sections.handle_edit_event)

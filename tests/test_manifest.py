@@ -36,6 +36,7 @@ SCOPES_OF_METHOD = {
 }
 # Events, and the scopes Slack needs before it delivers them.
 SCOPES_OF_EVENT = {
+    "app_home_opened": (),
     "reaction_added": ("reactions:read",),
     "reaction_removed": ("reactions:read",),
     "message": ("channels:history", "groups:history"),
