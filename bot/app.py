@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.health import Health
 from handlers import register_all
 from handlers.deps import Deps
 
@@ -75,11 +76,13 @@ def build_app(
     signing_secret: str | None = None,
     socket_mode: bool = False,
     executor: ListenerExecutor | None = None,
+    health: Health | None = None,
 ) -> App:
     """The Bolt app with every listener registered.
 
     HTTP mode needs the signing secret; Socket Mode requests are not signed.
-    The token is checked with auth.test when the app is built.
+    The token is checked with auth.test when the app is built. With
+    `health`, every request that passed the signature check is noted there.
     """
     app = App(
         client=client,
@@ -89,5 +92,17 @@ def build_app(
         listener_executor=executor or ListenerExecutor(),
         logger=logging.getLogger("slack_bolt.App"),
     )
+    if health is not None:
+        app.use(_noting_requests_in(health))
     register_all(app, deps)
     return app
+
+
+def _noting_requests_in(health: Health):
+    # Bolt runs global middleware after the signature check, so a forged
+    # request never counts as Slack's.
+    def note_slack_request(next) -> None:  # noqa: A002 - Bolt's argument name
+        health.note_slack_request()
+        next()
+
+    return note_slack_request

@@ -13,6 +13,7 @@ from pathlib import Path
 from slack_bolt.error import BoltError
 
 from bot.app import build_app, build_client
+from bot.health import Health
 from bot.logs import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 from handlers.deps import Deps
@@ -106,9 +107,12 @@ def _run(args: argparse.Namespace) -> int:
     client = build_client(
         settings.slack_bot_token.get_secret_value(), settings.slack_api_url
     )
-    app = _build_checked_app(deps, client, settings, socket_mode=not args.http)
     ticker = None if args.no_scheduler else Ticker(build_jobs(deps, client))
-    server = _make_server(app, args, settings)
+    health = Health(database, ticker=ticker)
+    app = _build_checked_app(
+        deps, client, settings, socket_mode=not args.http, health=health
+    )
+    server = _make_server(app, args, settings, health)
     stop = threading.Event()
     _stop_on_signals(stop)
 
@@ -129,7 +133,9 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_checked_app(deps: Deps, client, settings: Settings, *, socket_mode: bool):
+def _build_checked_app(
+    deps: Deps, client, settings: Settings, *, socket_mode: bool, health: Health
+):
     """Build the app, which checks the bot token with auth.test."""
     secret = settings.slack_signing_secret
     try:
@@ -138,6 +144,7 @@ def _build_checked_app(deps: Deps, client, settings: Settings, *, socket_mode: b
             client=client,
             signing_secret=secret.get_secret_value() if secret else None,
             socket_mode=socket_mode,
+            health=health,
         )
     except BoltError:
         raise ConfigError(
@@ -146,11 +153,11 @@ def _build_checked_app(deps: Deps, client, settings: Settings, *, socket_mode: b
         ) from None
 
 
-def _make_server(app, args: argparse.Namespace, settings: Settings):
+def _make_server(app, args: argparse.Namespace, settings: Settings, health: Health):
     from bot.server import HttpServer, SocketModeConnection
 
     if args.http:
-        return HttpServer(app, host=args.host, port=args.port)
+        return HttpServer(app, host=args.host, port=args.port, health=health)
     return SocketModeConnection(
         app, app_token=settings.slack_app_token.get_secret_value()
     )

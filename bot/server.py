@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+from collections.abc import Iterable
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -11,9 +13,12 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.health import Health
+
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -26,11 +31,41 @@ class _QuietHandler(WSGIRequestHandler):
         logger.debug("HTTP %s", format % args)
 
 
-class HttpServer:
-    """Bolt's single endpoint, POST /slack/events, on a threaded WSGI server."""
+class _Routes:
+    """GET /healthz beside Bolt's endpoint; everything else goes to Bolt."""
 
-    def __init__(self, app: App, *, host: str, port: int) -> None:
-        wsgi_app = SlackRequestHandler(app, path=EVENTS_PATH)
+    def __init__(self, slack: SlackRequestHandler, health: Health | None) -> None:
+        self.slack = slack
+        self.health = health
+
+    def __call__(self, environ, start_response) -> Iterable[bytes]:
+        if self.health is None or environ.get("PATH_INFO") != HEALTH_PATH:
+            return self.slack(environ, start_response)
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD")])
+            return [b""]
+        healthy, report = self.health.report()
+        body = json.dumps(report).encode("utf-8")
+        status = "200 OK" if healthy else "503 Service Unavailable"
+        start_response(
+            status,
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "no-store"),
+            ],
+        )
+        return [body] if environ["REQUEST_METHOD"] == "GET" else [b""]
+
+
+class HttpServer:
+    """Bolt's single endpoint, POST /slack/events, on a threaded WSGI server,
+    and GET /healthz when given `health`."""
+
+    def __init__(
+        self, app: App, *, host: str, port: int, health: Health | None = None
+    ) -> None:
+        wsgi_app = _Routes(SlackRequestHandler(app, path=EVENTS_PATH), health)
         self._server = make_server(
             host,
             port,

@@ -10,6 +10,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,14 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        # A server that does not answer is reported down, not waited for.
+        connect_args={"connect_timeout": 5},
+    )
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -83,6 +91,16 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def ping(self) -> bool:
+        """Whether the database answers a trivial query now."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except SQLAlchemyError as error:
+            logger.warning("The database did not answer: %s", type(error).__name__)
+            return False
+        return True
 
     def upgrade(self) -> None:
         """Apply every Alembic migration not yet applied."""
