@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.socket_mode.builtin import SocketModeClient
 
 from bot.health import Health
 
@@ -89,15 +91,102 @@ class HttpServer:
         self._server.server_close()
 
 
+# A connection that delivered nothing for this long is replaced. Slack
+# sends no messages of its own while a workspace is quiet, so a quiet
+# workspace reconnects this often: one apps.connections.open call each time.
+QUIET_LIMIT_SECONDS = 10 * 60
+WATCH_EVERY_SECONDS = 30
+
+
+class QuietConnectionWatchdog:
+    """Replaces a Socket Mode connection that stays open but delivers nothing.
+
+    slack_sdk already drops a connection that stops answering its pings. A
+    long-lived WebSocket can also go on answering pings while Slack no longer
+    routes anything through it; only its silence shows that. Every message
+    from Slack (a request, `hello`, a disconnect notice) counts as life.
+    The new connection is opened before the old one is closed, so nothing
+    is missed while switching.
+    """
+
+    def __init__(
+        self,
+        client: SocketModeClient,
+        *,
+        quiet_limit: float = QUIET_LIMIT_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.quiet_limit = quiet_limit
+        self.clock = clock
+        self.reconnects = 0
+        self._last_heard = clock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        client.on_message_listeners.append(self._heard)
+
+    def _heard(self, _message: str) -> None:
+        self._last_heard = self.clock()
+
+    def quiet_for(self) -> float:
+        """Seconds since Slack last sent anything on the connection."""
+        return self.clock() - self._last_heard
+
+    def check(self) -> bool:
+        """Reconnect if the connection has been quiet too long; True if it did."""
+        quiet_for = self.quiet_for()
+        if quiet_for <= self.quiet_limit:
+            return False
+        logger.warning(
+            "Socket Mode delivered nothing for %d s; opening a new connection",
+            quiet_for,
+        )
+        self._last_heard = self.clock()
+        try:
+            self.client.connect_to_new_endpoint(force=True)
+        except Exception:  # noqa: BLE001 - the next check tries again
+            logger.exception("Could not open a new Socket Mode connection")
+            return False
+        self.reconnects += 1
+        return True
+
+    def start(self, every: float = WATCH_EVERY_SECONDS) -> None:
+        def watch() -> None:
+            while not self._stop.wait(every):
+                self.check()
+
+        self._thread = threading.Thread(
+            target=watch, name="pirbot-socket-watchdog", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
 class SocketModeConnection:
     """One Socket Mode WebSocket; Slack delivers requests through it."""
 
-    def __init__(self, app: App, *, app_token: str) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        app_token: str,
+        quiet_limit: float = QUIET_LIMIT_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._handler = SocketModeHandler(app, app_token=app_token)
+        self.watchdog = QuietConnectionWatchdog(
+            self._handler.client, quiet_limit=quiet_limit, clock=clock
+        )
 
-    def serve(self) -> None:
+    def serve(self, *, watch_every: float = WATCH_EVERY_SECONDS) -> None:
         self._handler.connect()
+        self.watchdog.start(every=watch_every)
         logger.info("Connected to Slack in Socket Mode")
 
     def stop(self) -> None:
+        self.watchdog.stop()
         self._handler.close()
