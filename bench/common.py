@@ -246,3 +246,73 @@ def machine() -> dict[str, str]:
             ).scalar()
         engine.dispose()
     return facts
+
+
+SIGNING_SECRET = "pirbot-bench-signing-secret"
+PIRBOT_TOKEN = "xoxb-bench-pirbot-0000"
+
+
+def start_pirbot(
+    *,
+    port: int,
+    database_url: str,
+    api_url: str,
+    folder: Path,
+    scheduler: bool = True,
+    log_level: str = "warning",
+) -> subprocess.Popen:
+    """`pirbot run --http` as a real process, its Web API on `api_url`."""
+    command = [sys.executable, "-m", "bot.cli", "run", "--http"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    if not scheduler:
+        command.append("--no-scheduler")
+    log_path = folder / f"pirbot-{port}.log"
+    with log_path.open("w") as log:
+        process = _popen(
+            command,
+            folder,
+            log,
+            SLACK_BOT_TOKEN=PIRBOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=api_url,
+            DATABASE_URL=database_url,
+            LOG_LEVEL=log_level,
+        )
+    process.log_path = log_path  # type: ignore[attr-defined]
+    wait_for_port(port, process)
+    return process
+
+
+def start_bare_app(*, port: int, api_url: str, folder: Path) -> subprocess.Popen:
+    """The bare Bolt app of bench/bare_app.py as a real process."""
+    log_path = folder / f"bare-{port}.log"
+    command = [sys.executable, "-m", "bench.bare_app", "--port", str(port)]
+    command += ["--api-url", api_url, "--secret", SIGNING_SECRET]
+    with log_path.open("w") as log:
+        process = _popen(command, folder, log)
+    process.log_path = log_path  # type: ignore[attr-defined]
+    wait_for_port(port, process)
+    return process
+
+
+def _popen(command: list[str], folder: Path, log, **variables: str):
+    return subprocess.Popen(
+        command,
+        cwd=folder,
+        env=environment(PYTHONPATH=str(REPO), **variables),
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> str:
+    """Stop a process started here with SIGTERM (then SIGKILL); its log."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    log_path = getattr(process, "log_path", None)
+    return log_path.read_text(errors="replace") if log_path else ""
