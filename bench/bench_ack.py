@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bench import bare_app
 from bench.common import (
     SIGNING_SECRET,
     Spread,
@@ -35,7 +36,7 @@ from bench.common import (
     stop_process,
     verdict,
 )
-from handlers.ids import INPUT_ACTION, AddEventBlock, Shortcut, View
+from handlers.ids import COMMAND, INPUT_ACTION, AddEventBlock, Shortcut, View
 from handlers.timeline_views import AddEventContext
 from slack_standin import Reply, SlackRequestSender, SlackStandIn, payloads
 
@@ -201,7 +202,15 @@ def measure(kind: str, count: int, gap: float) -> list[list[object]]:
     return rows
 
 
+def _check_bare_app_ids() -> None:
+    theirs = (bare_app.SHORTCUT, bare_app.COMMAND, bare_app.VIEW)
+    ours = (Shortcut.ADD_TO_TIMELINE.value, COMMAND, View.ADD_TIMELINE_EVENT.value)
+    if theirs != ours:
+        raise SystemExit(f"bench/bare_app.py listens for {theirs}, pirbot for {ours}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _check_bare_app_ids()
     arguments = parser(__doc__.splitlines()[0])
     arguments.add_argument(
         "--database",

@@ -8,17 +8,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
+from bot.client import build_client
 from bot.health import Health
 from handlers import register_all
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["ListenerExecutor", "build_app", "build_client"]
 
 # Bolt shares one pool between listeners and lazy functions; its default of
 # five workers lets five slow jobs starve the next ack.
@@ -53,20 +51,6 @@ class ListenerExecutor(ThreadPoolExecutor):
         """Block until no listener runs; False if `timeout` passed first."""
         with self._idle:
             return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
-
-
-def build_client(token: str, api_url: str) -> WebClient:
-    """A WebClient on `api_url` that waits out 429s and retries 5xx once."""
-    return WebClient(
-        token=token,
-        base_url=api_url,
-        timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=1),
-        ],
-    )
 
 
 def build_app(

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
+from typing import TYPE_CHECKING
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
@@ -15,7 +16,8 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.socket_mode.builtin import SocketModeClient
 
-from bot.health import Health
+if TYPE_CHECKING:  # the bare Bolt app of bench/ serves without pirbot
+    from bot.health import Health
 
 logger = logging.getLogger(__name__)
 
