@@ -126,7 +126,7 @@ def _timed(send: Callable[[], Reply]) -> tuple[float, int]:
     return time.perf_counter() - started, reply.status
 
 
-def measure(kind: str, count: int, gap: float) -> list[list[object]]:
+def measure(kind: str, count: int, gap: float, warm_up: int) -> list[list[object]]:
     rng = random.Random(3)
     with (
         fresh_database(kind) as db,
@@ -163,7 +163,7 @@ def measure(kind: str, count: int, gap: float) -> list[list[object]]:
             seconds = {(app, k): [] for app in apps for k in KINDS}
             failures = {app: 0 for app in apps}
             senders = {app: traffic.by_kind() for app, traffic in apps.items()}
-            for round_number in range(count + 20):
+            for round_number in range(count + warm_up):
                 for request_kind in KINDS:
                     order = list(apps)
                     rng.shuffle(order)
@@ -171,7 +171,7 @@ def measure(kind: str, count: int, gap: float) -> list[list[object]]:
                         took, status = _timed(senders[app][request_kind])
                         if status != 200:
                             failures[app] += 1
-                        if round_number >= 20:  # the first rounds warm up
+                        if round_number >= warm_up:
                             seconds[(app, request_kind)].append(took)
                         time.sleep(gap)
         finally:
@@ -226,13 +226,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "not pile up (default 5)",
     )
     options = arguments.parse_args(argv)
-    count = 30 if options.quick else 1_000
+    count, warm_up = (10, 3) if options.quick else (1_000, 20)
     wanted = (
         ("sqlite", "postgres") if options.database == "both" else (options.database,)
     )
     rows = []
     for kind in database_kinds(wanted):
-        rows.extend(measure(kind, count, options.gap_ms / 1000))
+        rows.extend(measure(kind, count, options.gap_ms / 1000, warm_up))
     print_title(f"Ack latency: {count:,} requests of each kind to each app")
     print_table(
         [

@@ -118,10 +118,10 @@ def bare_insert(db: Database, incident: Incident, messages: Messages) -> None:
 ROUNDS = 3
 
 
-def rate(work: Callable[[], None], count: int, threads: int) -> float:
+def rate(work: Callable[[], None], count: int, threads: int, rounds: int) -> float:
     """Calls of `work` per second, `count` calls over `threads` threads; the
     median of a few rounds, since a shared machine has noisy moments."""
-    return statistics.median(_one_rate(work, count, threads) for _ in range(ROUNDS))
+    return statistics.median(_one_rate(work, count, threads) for _ in range(rounds))
 
 
 def _one_rate(work: Callable[[], None], count: int, threads: int) -> float:
@@ -136,7 +136,7 @@ def _one_rate(work: Callable[[], None], count: int, threads: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-def measure(kind: str, count: int) -> list[list[object]]:
+def measure(kind: str, count: int, rounds: int) -> list[list[object]]:
     rows = []
     with fresh_database(kind) as db:
         incident = declare(db)
@@ -147,8 +147,10 @@ def measure(kind: str, count: int) -> list[list[object]]:
         with StatementCounter(db.engine) as counted:
             capture_one(db, captured)
         for threads in (1, THREADS):
-            ours = rate(lambda: capture_one(db, captured), count, threads)
-            floor = rate(lambda: bare_insert(db, bare_incident, bare), count, threads)
+            ours = rate(lambda: capture_one(db, captured), count, threads, rounds)
+            floor = rate(
+                lambda: bare_insert(db, bare_incident, bare), count, threads, rounds
+            )
             rows.append(
                 [
                     kind,
@@ -167,10 +169,10 @@ def measure(kind: str, count: int) -> list[list[object]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parser(__doc__.splitlines()[0]).parse_args(argv)
-    count = 50 if options.quick else 2_000
+    count, rounds = (20, 1) if options.quick else (2_000, ROUNDS)
     rows = []
     for kind in database_kinds():
-        rows.extend(measure(kind, count))
+        rows.extend(measure(kind, count, rounds))
     print_title("Capture throughput")
     print_table(
         [

@@ -99,7 +99,7 @@ def _exercise(sender: SlackRequestSender, standin: SlackStandIn, channels, tags:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parser(__doc__.splitlines()[0]).parse_args(argv)
-    size, channels, tags = (0.02, 5, 10) if options.quick else (1.0, 100, 300)
+    size, channels, tags = (0.005, 3, 5) if options.quick else (1.0, 100, 300)
 
     with (
         SlackStandIn() as standin,
@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         try:
             _wait_healthy(pirbot_port)
-            time.sleep(2)  # let start-up garbage settle before reading
+            time.sleep(0.2 if options.quick else 2)  # let start-up settle
             idle, _ = resident_kib(pirbot.pid)
             bare_idle, _ = resident_kib(bare.pid)
 

@@ -180,7 +180,7 @@ def measure(kind: str, *, big: float, repeats: int) -> list[list[object]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parser(__doc__.splitlines()[0]).parse_args(argv)
-    big, repeats = (0.02, 5) if options.quick else (1.0, 200)
+    big, repeats = (0.005, 3) if options.quick else (1.0, 200)
     rows = []
     for kind in database_kinds():
         rows.extend(measure(kind, big=big, repeats=repeats))
