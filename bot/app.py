@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from slack_bolt import App
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.client import build_client
@@ -77,16 +78,18 @@ def build_app(
         logger=logging.getLogger("slack_bolt.App"),
     )
     if health is not None:
-        app.use(_noting_requests_in(health))
+        app.use(_NoteSlackRequests(health))
     register_all(app, deps)
     return app
 
 
-def _noting_requests_in(health: Health):
-    # Bolt runs global middleware after the signature check, so a forged
-    # request never counts as Slack's.
-    def note_slack_request(next) -> None:  # noqa: A002 - Bolt's argument name
-        health.note_slack_request()
-        next()
+class _NoteSlackRequests(Middleware):
+    """Notes each request in `health`. Bolt runs global middleware after the
+    signature check, so a forged request never counts as Slack's."""
 
-    return note_slack_request
+    def __init__(self, health: Health) -> None:
+        self.health = health
+
+    def process(self, *, req, resp, next):  # noqa: A002 - Bolt's argument name
+        self.health.note_slack_request()
+        return next()

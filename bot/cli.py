@@ -155,9 +155,17 @@ def _build_checked_app(
 
 def _make_server(app, args: argparse.Namespace, settings: Settings, health: Health):
     from bot.server import HttpServer, SocketModeConnection
+    from handlers.shape import RequestScreen
 
     if args.http:
-        return HttpServer(app, host=args.host, port=args.port, health=health)
+        secret = settings.slack_signing_secret.get_secret_value()
+        return HttpServer(
+            app,
+            host=args.host,
+            port=args.port,
+            health=health,
+            screen=RequestScreen(secret),
+        )
     return SocketModeConnection(
         app, app_token=settings.slack_app_token.get_secret_value()
     )

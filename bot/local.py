@@ -16,6 +16,7 @@ from bot.app import ListenerExecutor, build_app, build_client
 from bot.health import Health
 from bot.server import HttpServer
 from handlers.deps import Deps
+from handlers.shape import RequestScreen
 from slack_standin import Reply, SlackRequestSender, SlackStandIn
 from store.db import Database
 from store.types import utc_now
@@ -48,7 +49,13 @@ class LocalBot:
             executor=self.executor,
             health=self.health,
         )
-        self.server = HttpServer(self.app, host="127.0.0.1", port=0, health=self.health)
+        self.server = HttpServer(
+            self.app,
+            host="127.0.0.1",
+            port=0,
+            health=self.health,
+            screen=RequestScreen(SIGNING_SECRET),
+        )
         self.server.start_in_thread()
         self.base_url = f"http://127.0.0.1:{self.server.port}"
         self.url = f"{self.base_url}/slack/events"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import threading
@@ -18,6 +19,7 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 
 if TYPE_CHECKING:  # the bare Bolt app of bench/ serves without pirbot
     from bot.health import Health
+    from handlers.shape import RequestScreen
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +38,30 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class _Routes:
-    """GET /healthz beside Bolt's endpoint; everything else goes to Bolt."""
+    """GET /healthz beside Bolt's endpoint; everything else goes to Bolt,
+    after `screen` (when given) had its say on each Slack request."""
 
-    def __init__(self, slack: SlackRequestHandler, health: Health | None) -> None:
+    def __init__(
+        self,
+        slack: SlackRequestHandler,
+        health: Health | None,
+        screen: RequestScreen | None,
+    ) -> None:
         self.slack = slack
         self.health = health
+        self.screen = screen
 
     def __call__(self, environ, start_response) -> Iterable[bytes]:
-        if self.health is None or environ.get("PATH_INFO") != HEALTH_PATH:
+        path = environ.get("PATH_INFO")
+        screened_out = (
+            path == EVENTS_PATH
+            and self.screen is not None
+            and not self._screened(environ)
+        )
+        if screened_out:
+            start_response("200 OK", [("Content-Length", "0")])
+            return [b""]
+        if self.health is None or path != HEALTH_PATH:
             return self.slack(environ, start_response)
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             start_response("405 Method Not Allowed", [("Allow", "GET, HEAD")])
@@ -61,15 +79,35 @@ class _Routes:
         )
         return [body] if environ["REQUEST_METHOD"] == "GET" else [b""]
 
+    def _screened(self, environ) -> bool:
+        """Whether the request may go on to Bolt (its body is kept for it)."""
+        if environ.get("REQUEST_METHOD") != "POST":
+            return True
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(raw)
+        return self.screen.passes(
+            raw,
+            content_type=environ.get("CONTENT_TYPE"),
+            timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+            signature=environ.get("HTTP_X_SLACK_SIGNATURE"),
+        )
+
 
 class HttpServer:
     """Bolt's single endpoint, POST /slack/events, on a threaded WSGI server,
     and GET /healthz when given `health`."""
 
     def __init__(
-        self, app: App, *, host: str, port: int, health: Health | None = None
+        self,
+        app: App,
+        *,
+        host: str,
+        port: int,
+        health: Health | None = None,
+        screen: RequestScreen | None = None,
     ) -> None:
-        wsgi_app = _Routes(SlackRequestHandler(app, path=EVENTS_PATH), health)
+        wsgi_app = _Routes(SlackRequestHandler(app, path=EVENTS_PATH), health, screen)
         self._server = make_server(
             host,
             port,

@@ -15,11 +15,13 @@ from handlers import (
     commands,
     declare,
     errors,
+    shape,
 )
 from handlers.deps import Deps
 
 
 def register_all(app: App, deps: Deps) -> None:
+    shape.register(app)
     errors.register(app, deps)
     commands.register(app, deps)
     capture.register(app, deps)

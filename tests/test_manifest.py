@@ -81,7 +81,7 @@ class RecordingApp:
             return self._record("view")
         if name in ("block_action",):
             return self._record("action")
-        if name == "error":
+        if name in ("error", "use"):
             return lambda handler: handler
         raise AttributeError(name)
 
