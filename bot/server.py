@@ -39,7 +39,8 @@ class _QuietHandler(WSGIRequestHandler):
 
 class _Routes:
     """GET /healthz beside Bolt's endpoint; everything else goes to Bolt,
-    after `screen` (when given) had its say on each Slack request."""
+    after `screen` (when given) judged each Slack request: a forged one is
+    answered 401 and a malformed one 200, and neither reaches Bolt."""
 
     def __init__(
         self,
@@ -53,12 +54,20 @@ class _Routes:
 
     def __call__(self, environ, start_response) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
-        screened_out = (
-            path == EVENTS_PATH
-            and self.screen is not None
-            and not self._screened(environ)
-        )
-        if screened_out:
+        verdict = "slack"
+        if path == EVENTS_PATH and self.screen is not None:
+            verdict = self._judge(environ)
+        if verdict == "forged":
+            body = b'{"error": "invalid request"}'
+            start_response(
+                "401 Unauthorized",
+                [
+                    ("Content-Type", "application/json"),
+                    ("Content-Length", str(len(body))),
+                ],
+            )
+            return [body]
+        if verdict == "malformed":
             start_response("200 OK", [("Content-Length", "0")])
             return [b""]
         if self.health is None or path != HEALTH_PATH:
@@ -79,14 +88,14 @@ class _Routes:
         )
         return [body] if environ["REQUEST_METHOD"] == "GET" else [b""]
 
-    def _screened(self, environ) -> bool:
-        """Whether the request may go on to Bolt (its body is kept for it)."""
+    def _judge(self, environ) -> str:
+        """The screen's verdict on a Slack request; its body is kept for Bolt."""
         if environ.get("REQUEST_METHOD") != "POST":
-            return True
+            return "slack"
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(raw)
-        return self.screen.passes(
+        return self.screen.judge(
             raw,
             content_type=environ.get("CONTENT_TYPE"),
             timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -333,38 +334,44 @@ def _log(body: Any, problem: Malformed) -> None:
     logger.warning("Ignored a malformed %s request: %s", kind, problem)
 
 
-class RequestScreen:
-    """Drops a signed request that is not in Slack's shape, before Bolt reads it.
+class Verdict(StrEnum):
+    FORGED = "forged"  # bad or stale signature: answer 401, as Bolt does
+    MALFORMED = "malformed"  # signed, but not in Slack's shape: answer 200
+    SLACK = "slack"  # hand it to Bolt
 
-    Called by the HTTP server with the raw request; an unsigned or stale
-    request is left to Bolt, which answers it 401.
+
+class RequestScreen:
+    """Judges a raw request before Bolt reads it.
+
+    Bolt checks the signature only after it has read the body, and that
+    reading fails on some malformed bodies; so the HTTP server asks here
+    first, with the same check of the signature that Bolt makes.
     """
 
     def __init__(self, signing_secret: str) -> None:
         self._verifier = SignatureVerifier(signing_secret)
 
-    def passes(
+    def judge(
         self,
         raw: bytes,
         *,
         content_type: str | None,
         timestamp: str | None,
         signature: str | None,
-    ) -> bool:
-        """False for a signed request to answer 200 and drop; else True."""
+    ) -> Verdict:
         if not self._verifier.is_valid(raw, timestamp, signature):
-            return True
+            return Verdict.FORGED
         body: Any = None
         try:
             body = parse_body(raw.decode("utf-8"), content_type)
             check(body)
         except Malformed as problem:
             _log(body, problem)
-            return False
+            return Verdict.MALFORMED
         except (ValueError, TypeError) as error:
             _log(body, Malformed(f"the body cannot be read ({type(error).__name__})"))
-            return False
-        return True
+            return Verdict.MALFORMED
+        return Verdict.SLACK
 
 
 class IgnoreMalformedRequests(Middleware):

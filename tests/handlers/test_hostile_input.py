@@ -11,6 +11,9 @@ and name the seeded workspace's incidents, messages and action items.
 from __future__ import annotations
 
 import os
+import time
+import urllib.error
+import urllib.request
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -20,6 +23,7 @@ from hypothesis import strategies as st
 from bot.local import LocalBot
 from domain import capture, lifecycle
 from domain.incidents import Declaration, Severity
+from slack_standin import sign
 from store import reviews, workspaces
 from store.db import Database
 from tests.handlers.hostile import (
@@ -201,3 +205,72 @@ def test_hostile_requests_raise_nothing_and_change_no_other_workspace(
     if routes:
         assert reply.status == 200, "a routed request was not acked in time"
     assert snapshot(bot.db) == before
+
+
+def _forge(draw, sender, body: bytes) -> tuple[dict[str, str], str]:
+    """Headers with a bad signature, or a good one on a stale timestamp."""
+    now = int(time.time())
+    kind = draw(
+        st.sampled_from(
+            ["random", "empty", "missing", "other version", "other body", "stale"]
+        )
+    )
+    if kind == "stale":
+        shift = draw(st.integers(min_value=301, max_value=10**7))
+        sent_at = str(now + draw(st.sampled_from([-1, 1])) * shift)
+        return {
+            "X-Slack-Request-Timestamp": sent_at,
+            "X-Slack-Signature": sign(sender.signing_secret, sent_at, body),
+        }, kind
+    headers = {"X-Slack-Request-Timestamp": str(now)}
+    if kind == "random":
+        headers["X-Slack-Signature"] = "v0=" + draw(
+            st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
+        )
+    elif kind == "empty":
+        headers["X-Slack-Signature"] = ""
+    elif kind == "other version":
+        good = sign(sender.signing_secret, str(now), body)
+        headers["X-Slack-Signature"] = "v1=" + good.removeprefix("v0=")
+    elif kind == "other body":
+        headers["X-Slack-Signature"] = sign(
+            sender.signing_secret, str(now), body + b" "
+        )
+    return headers, kind
+
+
+def _post(url: str, body: bytes, content_type: str, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body, method="POST")
+    request.add_header("Content-Type", content_type)
+    for name, value in headers.items():
+        request.add_header(name, value)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@settings(
+    max_examples=EXAMPLES // 2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_bad_or_stale_signature_is_401_and_changes_nothing(arena, data) -> None:
+    bot, seeded, routed = arena
+    request = data.draw(st.sampled_from(routed))
+    if data.draw(st.booleans()):
+        request = broken(request, data.draw, seeded)
+    body, content_type = request.body()
+    headers, _kind = _forge(data.draw, bot.sender, body)
+    everything = snapshot(bot.db, team_id=None)
+    calls = len(bot.standin.calls)
+
+    status = _post(bot.url, body, content_type, headers)
+    bot.settle()
+
+    assert status == 401
+    assert snapshot(bot.db, team_id=None) == everything
+    assert len(bot.standin.calls) == calls
