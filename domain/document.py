@@ -6,6 +6,7 @@ exactly as stored; only Markdown's own table characters are escaped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Protocol
@@ -137,9 +138,14 @@ def _person(user_id: str | None, name_of: NameOf) -> str:
     return _cell(name_of(user_id) or user_id)
 
 
+# A table cell is one line; every other character is kept as written
+# (no-break spaces, zero-width joiners, bidi marks and all).
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _inline(text: str, name_of: NameOf) -> str:
     readable = unescape_slack(plain_mentions(text, name_of))
-    return _cell(" ".join(readable.split()))
+    return _cell(_LINE_BREAKS.sub(" ", readable).strip())
 
 
 def _cell(text: str) -> str:

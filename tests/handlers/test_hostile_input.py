@@ -10,6 +10,7 @@ and name the seeded workspace's incidents, messages and action items.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import urllib.error
@@ -23,7 +24,9 @@ from hypothesis import strategies as st
 from bot.local import LocalBot
 from domain import capture, lifecycle
 from domain.incidents import Declaration, Severity
-from slack_standin import sign
+from handlers import ids
+from handlers.timeline_views import TimelinePage
+from slack_standin import payloads, sign
 from store import reviews, workspaces
 from store.db import Database
 from tests.handlers.hostile import (
@@ -274,3 +277,62 @@ def test_bad_or_stale_signature_is_401_and_changes_nothing(arena, data) -> None:
     assert status == 401
     assert snapshot(bot.db, team_id=None) == everything
     assert len(bot.standin.calls) == calls
+
+
+def _said_anything_of_the_seeded_workspace(bot: LocalBot) -> list[str]:
+    leaks = []
+    for call in bot.standin.calls:
+        said = json.dumps(call.args, ensure_ascii=False)
+        if "seeded" in said.lower():
+            leaks.append(f"{call.method}: {said[:200]}")
+    return leaks
+
+
+def test_requests_naming_another_workspaces_incident_reach_none_of_its_data(
+    arena,
+) -> None:
+    bot, seeded, _routed = arena
+    before = snapshot(bot.db)
+    bot.standin.clear_calls()
+    respond_to = bot.standin.new_response_url(channel_id=CHANNEL)
+
+    for text in ("timeline", "status", "resolved 10 min ago", "severity P4"):
+        bot.command(text, user_id=ALICE, channel_id=seeded.channel_only_seeded)
+    page = payloads.button_action(
+        action_id=ids.TimelineAction.LATER.value,
+        block_id="paging",
+        value=TimelinePage(incident_id=seeded.incident_id, page=0).dump(),
+        text="Later",
+    )
+    bot.interactive(
+        payloads.block_actions(
+            user=ALICE,
+            actions=[page],
+            container=payloads.message_container(
+                channel=CHANNEL, message_ts=seeded.tagged_ts, ephemeral=True
+            ),
+            channel=CHANNEL,
+            response_url=respond_to,
+        )
+    )
+    for event in (
+        payloads.message_changed(
+            channel=CHANNEL,
+            ts=seeded.tagged_ts,
+            new_text="rewritten by another workspace",
+            user=BOB,
+            previous_text=seeded.event_texts[0],
+        ),
+        payloads.message_deleted(channel=CHANNEL, deleted_ts=seeded.tagged_ts),
+        payloads.reaction_removed(
+            user=BOB, reaction="pushpin", channel=CHANNEL, ts=seeded.tagged_ts
+        ),
+        payloads.channel_rename(channel=seeded.channel_only_seeded, name="renamed"),
+        payloads.channel_archive(channel=seeded.channel_only_seeded, user=BOB),
+    ):
+        assert bot.event(event).status == 200
+
+    assert snapshot(bot.db) == before
+    assert _said_anything_of_the_seeded_workspace(bot) == []
+    (gone,) = [c for c in bot.standin.calls_to("response_url") if c.url == respond_to]
+    assert gone.args["text"] == "That incident is gone."
