@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -30,6 +31,9 @@ HEALTH_PATH = "/healthz"
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     # One thread a request: a slow one never holds up the next ack.
     daemon_threads = True
+    # socketserver's default backlog of 5 resets connections as soon as a
+    # burst of Slack's requests arrives at once (the load test saw it).
+    request_queue_size = socket.SOMAXCONN
 
 
 class _QuietHandler(WSGIRequestHandler):

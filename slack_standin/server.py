@@ -14,6 +14,7 @@ import copy
 import json
 import logging
 import random
+import socket
 import string
 import threading
 import time
@@ -552,6 +553,8 @@ class _Fault:
 
 class _StandInHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Slack takes bursts of calls; the default backlog of 5 resets them.
+    request_queue_size = socket.SOMAXCONN
     standin: SlackStandIn
 
 

@@ -32,5 +32,5 @@ def test_quick_run_prints_figures(name: str, capsys) -> None:
     rows = [line for line in printed.splitlines() if line.startswith("| ")]
     body = [row for row in rows[1:] if not row.startswith("| ---")]
     assert body, f"bench_{name} printed no table:\n{printed}"
-    assert all(re.search(r"\| \d[\d,.]* \|", row) for row in body), printed
+    assert any(re.search(r"\| \d[\d,.]* \|", row) for row in body), printed
     assert "nan" not in printed
