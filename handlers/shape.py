@@ -122,6 +122,8 @@ def check(body: Any) -> None:
     """Raise Malformed unless `body` is in the shape Slack sends."""
     if not isinstance(body, dict):
         raise Malformed("the body is not an object")
+    if body.get("type") in _BOLT_ANSWERS or "ssl_check" in body:
+        return  # Bolt answers these itself, before any listener
     _check_strings(body, "")
     _check_fields(body, "")
     _check_workspace(body)
@@ -154,6 +156,9 @@ def _check_workspace(body: dict) -> None:
     if not any(isinstance(name, str) and name for name in named):
         raise Malformed("no workspace id")
 
+
+# Requests about the app rather than a workspace's activity.
+_BOLT_ANSWERS = frozenset({"url_verification", "app_rate_limited"})
 
 # What each kind of interaction must carry for Bolt to route it.
 _ROUTED_BY = {
