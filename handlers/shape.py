@@ -14,7 +14,10 @@ Two guards apply the same check. `RequestScreen` runs in the HTTP server
 before Bolt, once the signature is known to be good, because Bolt's own
 reading of a request fails on some malformed bodies before any middleware
 runs. `IgnoreMalformedRequests` is a Bolt middleware, for Socket Mode,
-where requests do not go through the HTTP server.
+where requests do not go through the HTTP server. In Socket Mode a few
+malformed bodies (an event that is not an object, say) still make Bolt fail
+before any middleware: slack_sdk logs the failure, nothing is acked, and
+Slack delivers the request again.
 """
 
 from __future__ import annotations
