@@ -155,7 +155,7 @@ def _build_checked_app(
 
 def _make_server(app, args: argparse.Namespace, settings: Settings, health: Health):
     from bot.server import HttpServer, SocketModeConnection
-    from handlers.shape import RequestScreen
+    from handlers.shape import RequestScreen, in_shape
 
     if args.http:
         secret = settings.slack_signing_secret.get_secret_value()
@@ -167,7 +167,7 @@ def _make_server(app, args: argparse.Namespace, settings: Settings, health: Heal
             screen=RequestScreen(secret),
         )
     return SocketModeConnection(
-        app, app_token=settings.slack_app_token.get_secret_value()
+        app, app_token=settings.slack_app_token.get_secret_value(), in_shape=in_shape
     )
 
 

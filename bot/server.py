@@ -17,6 +17,8 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 if TYPE_CHECKING:  # the bare Bolt app of bench/ serves without pirbot
     from bot.health import Health
@@ -219,18 +221,42 @@ class QuietConnectionWatchdog:
             self._thread.join(timeout=5)
 
 
+class _ScreenedSocketModeHandler(SocketModeHandler):
+    """Acks a request that `in_shape` turns down without handing it to Bolt,
+    whose own reading of a malformed body can fail before any middleware."""
+
+    def __init__(self, app: App, *, app_token: str, in_shape) -> None:
+        super().__init__(app, app_token=app_token)
+        self.in_shape = in_shape
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:
+        if self.in_shape is None or self.in_shape(req.payload):
+            super().handle(client, req)
+            return
+        client.send_socket_mode_response(
+            SocketModeResponse(envelope_id=req.envelope_id)
+        )
+
+
 class SocketModeConnection:
-    """One Socket Mode WebSocket; Slack delivers requests through it."""
+    """One Socket Mode WebSocket; Slack delivers requests through it.
+
+    `in_shape` (a body -> bool) turns down requests that are not in Slack's
+    shape; they are acked and go no further.
+    """
 
     def __init__(
         self,
         app: App,
         *,
         app_token: str,
+        in_shape: Callable[[object], bool] | None = None,
         quiet_limit: float = QUIET_LIMIT_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._handler = SocketModeHandler(app, app_token=app_token)
+        self._handler = _ScreenedSocketModeHandler(
+            app, app_token=app_token, in_shape=in_shape
+        )
         self.watchdog = QuietConnectionWatchdog(
             self._handler.client, quiet_limit=quiet_limit, clock=clock
         )

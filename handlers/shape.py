@@ -13,11 +13,9 @@ to be careful with what people type.
 Two guards apply the same check. `RequestScreen` runs in the HTTP server
 before Bolt, once the signature is known to be good, because Bolt's own
 reading of a request fails on some malformed bodies before any middleware
-runs. `IgnoreMalformedRequests` is a Bolt middleware, for Socket Mode,
-where requests do not go through the HTTP server. In Socket Mode a few
-malformed bodies (an event that is not an object, say) still make Bolt fail
-before any middleware: slack_sdk logs the failure, nothing is acked, and
-Slack delivers the request again.
+runs. In Socket Mode the connection asks `in_shape` before Bolt sees a
+request. `IgnoreMalformedRequests`, a Bolt middleware, also checks what
+Bolt made of the request (the workspace it found) on either path.
 """
 
 from __future__ import annotations
@@ -380,6 +378,16 @@ class RequestScreen:
             _log(body, Malformed(f"the body cannot be read ({type(error).__name__})"))
             return Verdict.MALFORMED
         return Verdict.SLACK
+
+
+def in_shape(body: Any) -> bool:
+    """Whether `body` is in Slack's shape; logs where it is not."""
+    try:
+        check(body)
+    except Malformed as problem:
+        _log(body, problem)
+        return False
+    return True
 
 
 class IgnoreMalformedRequests(Middleware):

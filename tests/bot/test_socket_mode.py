@@ -23,6 +23,7 @@ from bot.app import build_app, build_client
 from bot.local import BOT_TOKEN
 from bot.server import SocketModeConnection
 from handlers.deps import Deps
+from handlers.shape import in_shape
 from slack_standin import SlackStandIn, payloads
 from store.db import Database
 from tests.handlers.people import ALICE, CHANNEL
@@ -53,7 +54,9 @@ class FakeSocketModeServer:
         except ConnectionClosed:
             pass  # the client went away, as clients do
 
-    def deliver(self, connection: ServerConnection, event: dict) -> str:
+    def deliver(
+        self, connection: ServerConnection, event: dict, *, payload=None
+    ) -> str:
         envelope_id = str(uuid.uuid4())
         connection.send(
             json.dumps(
@@ -63,7 +66,7 @@ class FakeSocketModeServer:
                     "accepts_response_payload": False,
                     "retry_attempt": 0,
                     "retry_reason": "",
-                    "payload": payloads.event_callback(event),
+                    "payload": payload or payloads.event_callback(event),
                 }
             )
         )
@@ -109,7 +112,11 @@ def fake_slack(sqlite_db: Database) -> Iterator[tuple]:
         )
         clock = Clock()
         connection = SocketModeConnection(
-            app, app_token=APP_TOKEN, quiet_limit=QUIET_LIMIT, clock=clock
+            app,
+            app_token=APP_TOKEN,
+            in_shape=in_shape,
+            quiet_limit=QUIET_LIMIT,
+            clock=clock,
         )
         connection.serve(watch_every=3600)
         try:
@@ -155,3 +162,15 @@ def test_connection_that_delivers_is_left_alone(fake_slack) -> None:
     assert not kept
     assert len(server.connections) == 1
     assert len(standin.calls_to("apps.connections.open")) == 1
+
+
+def test_malformed_request_is_acked_without_reaching_bolt(fake_slack, caplog) -> None:
+    server, _standin, _connection, _clock = fake_slack
+    envelope = payloads.event_callback(_message_event())
+    envelope["event"] = "not an object"
+
+    envelope_id = server.deliver(server.connections[0], {}, payload=envelope)
+
+    assert server.wait_for_ack(envelope_id) is server.connections[0]
+    assert "Ignored a malformed event_callback request" in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
