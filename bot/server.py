@@ -98,7 +98,10 @@ class _Routes:
         """The screen's verdict on a Slack request; its body is kept for Bolt."""
         if environ.get("REQUEST_METHOD") != "POST":
             return "slack"
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        try:
+            length = max(int(environ.get("CONTENT_LENGTH") or 0), 0)
+        except ValueError:
+            return "malformed"
         raw = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(raw)
         return self.screen.judge(
