@@ -101,7 +101,7 @@ class _Routes:
         try:
             length = max(int(environ.get("CONTENT_LENGTH") or 0), 0)
         except ValueError:
-            return "malformed"
+            return "forged"  # a body that cannot be read cannot be verified
         raw = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(raw)
         return self.screen.judge(
