@@ -97,6 +97,35 @@ def _exercise(sender: SlackRequestSender, standin: SlackStandIn, channels, tags:
     standin.wait_for("response_url", count=2 * len(channels), timeout=120)
 
 
+def _load_and_serve(db: Database, standin, port: int, *, size, channels, tags):
+    """Load the scale data into pirbot's database, then have pirbot read it."""
+    data = load_scale_data(
+        db,
+        incidents=int(10_000 * size),
+        events=int(100_000 * size),
+        action_items=int(100_000 * size),
+        teams=[standin.team_id, "T0SCALE02", "T0SCALE03", "T0SCALE04"],
+    )
+    busiest = _busiest_channels(db, standin.team_id, channels)
+    db.dispose()
+    sender = SlackRequestSender(
+        f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, standin=standin
+    )
+    _exercise(sender, standin, busiest, tags)
+    return data, busiest
+
+
+def _row(state: str, kib: int, bare_kib: int, bare_shown: bool = False) -> list:
+    mib = kib / 1024
+    return [
+        state,
+        mib,
+        bare_kib / 1024 if bare_shown else "-",
+        ratio(kib, bare_kib),
+        verdict(mib < TARGET_MIB),
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options = parser(__doc__.splitlines()[0]).parse_args(argv)
     size, channels, tags = (0.005, 3, 5) if options.quick else (1.0, 100, 300)
@@ -108,38 +137,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         standin.add_user(ALICE, name="alice", tz="Europe/Berlin")
         standin.add_channel(CHANNEL, name="inc-memory", members=[ALICE])
         database_url = f"sqlite:///{Path(folder) / 'pirbot.db'}"
-        pirbot_port, bare_port = free_port(), free_port()
+        port = free_port()
         pirbot = start_pirbot(
-            port=pirbot_port,
+            port=port,
             database_url=database_url,
             api_url=standin.api_url,
             folder=Path(folder),
         )
         bare = start_bare_app(
-            port=bare_port, api_url=standin.api_url, folder=Path(folder)
+            port=free_port(), api_url=standin.api_url, folder=Path(folder)
         )
         try:
-            _wait_healthy(pirbot_port)
+            _wait_healthy(port)
             time.sleep(0.2 if options.quick else 2)  # let start-up settle
             idle, _ = resident_kib(pirbot.pid)
             bare_idle, _ = resident_kib(bare.pid)
-
-            db = Database(database_url)
-            data = load_scale_data(
-                db,
-                incidents=int(10_000 * size),
-                events=int(100_000 * size),
-                action_items=int(100_000 * size),
-                teams=[standin.team_id, "T0SCALE02", "T0SCALE03", "T0SCALE04"],
+            data, busiest = _load_and_serve(
+                Database(database_url),
+                standin,
+                port,
+                size=size,
+                channels=channels,
+                tags=tags,
             )
-            busiest = _busiest_channels(db, standin.team_id, channels)
-            db.dispose()
-            sender = SlackRequestSender(
-                f"http://127.0.0.1:{pirbot_port}/slack/events",
-                SIGNING_SECRET,
-                standin=standin,
-            )
-            _exercise(sender, standin, busiest, tags)
             loaded, peak = resident_kib(pirbot.pid)
         finally:
             log = stop_process(pirbot)
@@ -148,7 +168,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(log[-3000:])
 
     print_title("Memory of pirbot run --http (resident, MiB)")
-    mib = 1024
     print(
         f"Scale data: {data.rows['incident']:,} incidents, "
         f"{data.rows['timelineevent']:,} events, {data.rows['actionitem']:,} "
@@ -158,27 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_table(
         ["state", "pirbot", "bare Bolt app", "ratio", f"target < {TARGET_MIB} MiB"],
         [
-            [
-                "idle",
-                idle / mib,
-                bare_idle / mib,
-                ratio(idle, bare_idle),
-                verdict(idle / mib < TARGET_MIB),
-            ],
-            [
-                "after the scale data",
-                loaded / mib,
-                "-",
-                ratio(loaded, bare_idle),
-                verdict(loaded / mib < TARGET_MIB),
-            ],
-            [
-                "peak (VmHWM)",
-                peak / mib,
-                "-",
-                ratio(peak, bare_idle),
-                verdict(peak / mib < TARGET_MIB),
-            ],
+            _row("idle", idle, bare_idle, bare_shown=True),
+            _row("after the scale data", loaded, bare_idle),
+            _row("peak (VmHWM)", peak, bare_idle),
         ],
     )
     return 0
