@@ -28,6 +28,8 @@ def test_quick_run_prints_figures(name: str, capsys) -> None:
     code = module.main(["--quick"])
 
     printed = capsys.readouterr().out
+    if "needs PostgreSQL; not run" in printed:
+        pytest.skip(f"bench_{name} needs PostgreSQL, which is not reachable here")
     assert code == 0
     rows = [line for line in printed.splitlines() if line.startswith("| ")]
     body = [row for row in rows[1:] if not row.startswith("| ---")]
