@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, select
 
 from store.models import TimelineEvent, TimelineTag
@@ -17,8 +18,7 @@ def _insert_unless_present(
 ) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING: one round trip that either stores
     the row or finds its unique key taken (None), with no savepoint and no
-    IntegrityError to catch. A table model returns the stored object (now in
-    the session); a table returns only the new row's id."""
+    IntegrityError to catch. Returns the new row's id, or None."""
     dialect_name = session.get_bind().dialect.name
     statement = _INSERTS.get((dialect_name, model))
     if statement is None:
@@ -29,13 +29,12 @@ def _insert_unless_present(
 
 def _build_insert(dialect_name: str, model: type[SQLModel]):
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    key = _UNIQUE_KEYS[model]
-    if model is TimelineEvent:
-        returning = dialect.insert(model).returning(model)
-    else:
-        table = model.__table__  # type: ignore[attr-defined]
-        returning = dialect.insert(table).returning(table.c.id)
-    return returning.on_conflict_do_nothing(index_elements=key)
+    table = model.__table__  # type: ignore[attr-defined]
+    return (
+        dialect.insert(table)
+        .returning(table.c.id)
+        .on_conflict_do_nothing(index_elements=_UNIQUE_KEYS[model])
+    )
 
 
 # The unique key each conflict-free insert relies on (see store.models).
@@ -73,11 +72,16 @@ def record_event(
         session.add(event)
         session.flush()
         return event, True
-    stored = _insert_unless_present(
+    new_id = _insert_unless_present(
         session, TimelineEvent, event.model_dump(exclude={"id"})
     )
-    if stored is not None:
-        return stored, True
+    if new_id is not None:
+        # Stored as it is: the session takes the object as the row it now
+        # is, without reading it back.
+        event.id = new_id
+        make_transient_to_detached(event)
+        session.add(event)
+        return event, True
     existing = get_event_for_message(
         session,
         team_id=event.team_id,
