@@ -59,10 +59,18 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# An execution option that marks a connection as only reading.
+READ_ONLY = "pirbot_read_only"
+
+
 def _begin_immediate(connection) -> None:
     # Take the write lock at the start: two writers that both began reading
-    # could otherwise fail to upgrade their locks instead of waiting.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # could otherwise fail to upgrade their locks instead of waiting. A
+    # reader needs no lock: in WAL mode it reads beside the writer.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _is_memory(dbapi_connection) -> bool:
@@ -80,11 +88,24 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
+        self._reader = self.engine.execution_options(**{READ_ONLY: True})
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session committed at the end of the block, rolled back on error."""
         with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads. On SQLite it takes no write lock, so an
+        ack that looks something up never waits for a listener's writes."""
+        with Session(self._reader, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -13,7 +14,7 @@ from sqlmodel import SQLModel, select
 from store import incidents, timeline, workspaces
 from store.db import Database, downgrade, upgrade
 from store.errors import IncidentAlreadyDeclared
-from store.models import Incident, TimelineEvent
+from store.models import Incident, TimelineEvent, Workspace
 
 BERLIN_WINTER = timezone(timedelta(hours=1))
 
@@ -188,3 +189,28 @@ def test_migrations_build_exactly_the_tables_the_models_declare(db: Database) ->
         context = MigrationContext.configure(connection)
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
+
+
+def test_a_reading_session_does_not_wait_for_a_writer(sqlite_db) -> None:
+    order: list[str] = []
+    writing, read = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with sqlite_db.session() as session:
+            workspaces.ensure_workspace(session, team_id="T0WRITER01")
+            session.flush()  # the write lock is held from here to commit
+            writing.set()
+            read.wait(timeout=10)
+            order.append("writer committed")
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert writing.wait(timeout=10)
+    with sqlite_db.reading() as session:
+        seen = session.get(Workspace, "T0WRITER01")
+    order.append("reader done")
+    read.set()
+    thread.join()
+
+    assert order == ["reader done", "writer committed"]
+    assert seen is None, "a reader sees only what was committed"
