@@ -1,5 +1,6 @@
 # Two commands do everything: `make run` starts the bot, `make test` runs
 # every test. Both create the virtual environment in .venv on first use.
+# `make bench` runs the benchmarks (figures in BENCHMARKS.md).
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,6 +17,9 @@ test: $(INSTALLED)
 
 demo: $(INSTALLED)
 	$(BIN)/pirbot demo $(ARGS)
+
+bench: $(INSTALLED)
+	$(BIN)/python -m bench $(ARGS)
 
 install: $(INSTALLED)
 

@@ -7,21 +7,17 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from slack_bolt import App
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
-from slack_sdk.http_retry.builtin_interval_calculators import (
-    BackoffRetryIntervalCalculator,
-)
-from slack_sdk.http_retry.handler import RetryHandler
 
+from bot.client import build_client
+from bot.health import Health
 from handlers import register_all
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["ListenerExecutor", "build_app", "build_client"]
 
 # Bolt shares one pool between listeners and lazy functions; its default of
 # five workers lets five slow jobs starve the next ack.
@@ -58,42 +54,6 @@ class ListenerExecutor(ThreadPoolExecutor):
             return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
 
 
-class MessageLimitRetryHandler(RetryHandler):
-    """Waits out `message_limit_exceeded`, which Slack answers with HTTP 200
-    (so the 429 handler never sees it) when a channel or workspace gets
-    more messages than it allows; the waits grow 1 s, 2 s, 4 s."""
-
-    def __init__(self, max_retry_count: int = 3, interval_calculator=None) -> None:
-        super().__init__(
-            max_retry_count=max_retry_count,
-            interval_calculator=interval_calculator
-            or BackoffRetryIntervalCalculator(backoff_factor=1.0),
-        )
-
-    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
-        return (
-            response is not None
-            and response.status_code == 200
-            and (response.body or {}).get("error") == "message_limit_exceeded"
-        )
-
-
-def build_client(token: str, api_url: str) -> WebClient:
-    """A WebClient on `api_url` that waits out 429s and message limits, and
-    retries 5xx once."""
-    return WebClient(
-        token=token,
-        base_url=api_url,
-        timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            MessageLimitRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=1),
-        ],
-    )
-
-
 def build_app(
     deps: Deps,
     *,
@@ -101,11 +61,13 @@ def build_app(
     signing_secret: str | None = None,
     socket_mode: bool = False,
     executor: ListenerExecutor | None = None,
+    health: Health | None = None,
 ) -> App:
     """The Bolt app with every listener registered.
 
     HTTP mode needs the signing secret; Socket Mode requests are not signed.
-    The token is checked with auth.test when the app is built.
+    The token is checked with auth.test when the app is built. With
+    `health`, every request that passed the signature check is noted there.
     """
     app = App(
         client=client,
@@ -115,5 +77,19 @@ def build_app(
         listener_executor=executor or ListenerExecutor(),
         logger=logging.getLogger("slack_bolt.App"),
     )
+    if health is not None:
+        app.use(_NoteSlackRequests(health))
     register_all(app, deps)
     return app
+
+
+class _NoteSlackRequests(Middleware):
+    """Notes each request in `health`. Bolt runs global middleware after the
+    signature check, so a forged request never counts as Slack's."""
+
+    def __init__(self, health: Health) -> None:
+        self.health = health
+
+    def process(self, *, req, resp, next):  # noqa: A002 - Bolt's argument name
+        self.health.note_slack_request()
+        return next()

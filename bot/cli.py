@@ -15,6 +15,7 @@ from slack_bolt.error import BoltError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.app import build_app, build_client
+from bot.health import Health
 from bot.logs import configure_logging
 from bot.metrics_output import OutputFormat, write_report
 from bot.settings import ConfigError, Settings, load_settings
@@ -209,7 +210,6 @@ def _run(args: argparse.Namespace) -> int:
     client = build_client(
         settings.slack_bot_token.get_secret_value(), settings.slack_api_url
     )
-    app = _build_checked_app(deps, client, settings, socket_mode=not args.http)
     ticker = None
     if not args.no_scheduler:
         jobs = build_jobs(
@@ -219,7 +219,11 @@ def _run(args: argparse.Namespace) -> int:
             claim_timeout=timedelta(seconds=settings.scheduler_claim_timeout_seconds),
         )
         ticker = Ticker(jobs)
-    server = _make_server(app, args, settings)
+    health = Health(database, ticker=ticker)
+    app = _build_checked_app(
+        deps, client, settings, socket_mode=not args.http, health=health
+    )
+    server = _make_server(app, args, settings, health)
     stop = threading.Event()
     _stop_on_signals(stop)
 
@@ -240,7 +244,9 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_checked_app(deps: Deps, client, settings: Settings, *, socket_mode: bool):
+def _build_checked_app(
+    deps: Deps, client, settings: Settings, *, socket_mode: bool, health: Health
+):
     """Build the app, which checks the bot token with auth.test."""
     secret = settings.slack_signing_secret
     try:
@@ -249,6 +255,7 @@ def _build_checked_app(deps: Deps, client, settings: Settings, *, socket_mode: b
             client=client,
             signing_secret=secret.get_secret_value() if secret else None,
             socket_mode=socket_mode,
+            health=health,
         )
     except BoltError:
         raise ConfigError(
@@ -257,13 +264,21 @@ def _build_checked_app(deps: Deps, client, settings: Settings, *, socket_mode: b
         ) from None
 
 
-def _make_server(app, args: argparse.Namespace, settings: Settings):
+def _make_server(app, args: argparse.Namespace, settings: Settings, health: Health):
     from bot.server import HttpServer, SocketModeConnection
+    from handlers.shape import RequestScreen, in_shape
 
     if args.http:
-        return HttpServer(app, host=args.host, port=args.port)
+        secret = settings.slack_signing_secret.get_secret_value()
+        return HttpServer(
+            app,
+            host=args.host,
+            port=args.port,
+            health=health,
+            screen=RequestScreen(secret),
+        )
     return SocketModeConnection(
-        app, app_token=settings.slack_app_token.get_secret_value()
+        app, app_token=settings.slack_app_token.get_secret_value(), in_shape=in_shape
     )
 
 

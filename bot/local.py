@@ -13,8 +13,10 @@ from datetime import datetime
 from slack_sdk import WebClient
 
 from bot.app import ListenerExecutor, build_app, build_client
+from bot.health import Health
 from bot.server import HttpServer
 from handlers.deps import Deps
+from handlers.shape import RequestScreen
 from slack_standin import Reply, SlackRequestSender, SlackStandIn
 from store.db import Database
 from store.types import utc_now
@@ -40,15 +42,24 @@ class LocalBot:
         self.deps = Deps(db=db, default_timezone=default_timezone, now=now)
         self.executor = ListenerExecutor()
         self.client: WebClient = build_client(BOT_TOKEN, standin.api_url)
+        self.health = Health(db, now=now)
         self.app = build_app(
             self.deps,
             client=self.client,
             signing_secret=SIGNING_SECRET,
             executor=self.executor,
+            health=self.health,
         )
-        self.server = HttpServer(self.app, host="127.0.0.1", port=0)
+        self.server = HttpServer(
+            self.app,
+            host="127.0.0.1",
+            port=0,
+            health=self.health,
+            screen=RequestScreen(SIGNING_SECRET),
+        )
         self.server.start_in_thread()
-        self.url = f"http://127.0.0.1:{self.server.port}/slack/events"
+        self.base_url = f"http://127.0.0.1:{self.server.port}"
+        self.url = f"{self.base_url}/slack/events"
         self.sender = SlackRequestSender(
             self.url, SIGNING_SECRET, team_id=standin.team_id, standin=standin
         )

@@ -253,7 +253,7 @@ def take_held_tags(db: Database, *, team_id: str, channel_id: str) -> list[HeldT
 
 
 def list_timeline(db: Database, *, incident: Incident) -> list[TimelineEvent]:
-    with db.session() as session:
+    with db.reading() as session:
         return timeline.list_events(
             session, team_id=incident.team_id, incident_id=incident.id
         )
@@ -292,7 +292,7 @@ def record_edit(
 
 def is_tagged(db: Database, *, team_id: str, channel_id: str, message_ts: str) -> bool:
     """Whether a message is on a timeline: most messages in a channel are not."""
-    with db.session() as session:
+    with db.reading() as session:
         event = timeline.get_event_for_message(
             session, team_id=team_id, channel_id=channel_id, message_ts=message_ts
         )

@@ -8,6 +8,7 @@ every list is in a stable order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Protocol
@@ -71,6 +72,11 @@ class ActionItemLike(Protocol):
     contributing_factor: str | None
 
 
+# A table cell is one line; every other character is kept as written
+# (no-break spaces, zero-width joiners, bidi marks and all).
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _keep(text: str) -> str:
     return text
 
@@ -89,7 +95,7 @@ class _Writer:
         return self.scrub(readable)
 
     def inline(self, text: str) -> str:
-        return _cell(" ".join(self.words(text).split()))
+        return _cell(_LINE_BREAKS.sub(" ", self.words(text)).strip())
 
     def person(self, user_id: str | None) -> str:
         if not user_id:

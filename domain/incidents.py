@@ -39,6 +39,7 @@ class Declaration:
 
 
 _SEVERITY = re.compile(r"^\s*(?:sev)?\s*[pP]?([1-4])\b\s*", re.I)
+_BLANKS = re.compile(r"[ \t\r\n]+")
 _TRAILING_MENTION = re.compile(r"\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*$")
 
 
@@ -61,7 +62,9 @@ def parse_declaration(text: str, *, declared_by: str) -> Declaration:
         commander_id = mention.group(1)
         rest = rest[: mention.start()]
 
-    title = " ".join(rest.split())
+    # Runs of spaces and line breaks collapse; other characters (no-break
+    # spaces, zero-width joiners) are kept as typed.
+    title = _BLANKS.sub(" ", rest).strip(" \t\r\n")
     if not title:
         raise DeclarationError(
             "Give the incident a title, for example "

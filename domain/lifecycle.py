@@ -67,7 +67,7 @@ def declare_incident(
 
 
 def find_incident(db: Database, *, team_id: str, channel_id: str) -> Incident | None:
-    with db.session() as session:
+    with db.reading() as session:
         return incidents.get_by_channel(session, team_id=team_id, channel_id=channel_id)
 
 
@@ -172,7 +172,7 @@ def change_incident(
 
 def get_incident(db: Database, *, team_id: str, incident_id: int) -> Incident | None:
     """The incident by id, only if it belongs to `team_id`."""
-    with db.session() as session:
+    with db.reading() as session:
         incident = session.get(Incident, incident_id)
     if incident is None or incident.team_id != team_id:
         return None
@@ -202,7 +202,7 @@ def note_responder(
 
 def list_responders(db: Database, *, incident: Incident) -> list[str]:
     """Everyone who posted or tagged in the incident, commander first."""
-    with db.session() as session:
+    with db.reading() as session:
         return incidents.list_responders(
             session, team_id=incident.team_id, incident_id=incident.id
         )

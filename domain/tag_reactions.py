@@ -34,7 +34,7 @@ TagReactions = dict[str, EventKind | None]
 
 def tag_reactions(db: Database, *, team_id: str) -> TagReactions:
     """The workspace's tagging reactions; the defaults until it changes them."""
-    with db.session() as session:
+    with db.reading() as session:
         stored = workspaces.get_setting(session, team_id=team_id, key=SETTING_KEY)
     if not isinstance(stored, dict):
         return dict(DEFAULT_TAG_REACTIONS)

@@ -19,11 +19,13 @@ from handlers import (
     home,
     review_card,
     review_sections,
+    shape,
 )
 from handlers.deps import Deps
 
 
 def register_all(app: App, deps: Deps) -> None:
+    shape.register(app)
     errors.register(app, deps)
     home_tab = home.register(app, deps)
     card = review_card.register(app, deps)

@@ -31,6 +31,7 @@ from domain.digest import (
 )
 from domain.review import ActionItemStatus
 from domain.slack_text import clamp, escape_mrkdwn
+from handlers import values
 from handlers.ids import INPUT_ACTION, ActionItemAction, ActionItemBlock
 from handlers.ids import View as ViewId
 from handlers.slack_reads import Person
@@ -191,15 +192,27 @@ class ItemModalContext:
         )
 
     @classmethod
-    def load(cls, raw: str) -> ItemModalContext:
-        data = json.loads(raw or "{}")
+    def load(cls, raw: str) -> ItemModalContext | None:
+        """The context the bot wrote, or None for anything else."""
+        data = values.json_object(raw)
+        if data is None:
+            return None
+        item_id = values.whole_number(data.get("i"))
+        version = values.whole_number(data.get("v"))
+        zone = values.time_zone(data.get("z") or "UTC")
+        where = [data.get(key) for key in ("c", "ts", "h")]
+        if item_id is None or version is None or zone is None:
+            return None
+        if any(value is not None and not isinstance(value, str) for value in where):
+            return None
+        channel_id, message_ts, home_of = where
         return cls(
-            item_id=int(data["i"]),
-            version=int(data["v"]),
-            zone=data.get("z") or "UTC",
-            channel_id=data.get("c"),
-            message_ts=data.get("ts"),
-            home_of=data.get("h"),
+            item_id=item_id,
+            version=version,
+            zone=zone,
+            channel_id=channel_id,
+            message_ts=message_ts,
+            home_of=home_of,
         )
 
 

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from domain import action_items
 from domain.errors import PirError
 from domain.times import read_deadline
+from handlers import values
 from handlers.action_item_views import (
     ItemModalContext,
     build_change_deadline_modal,
@@ -52,8 +53,13 @@ class Clicked:
         return self.user_id if self.on_home else None
 
 
-def _clicked(body: dict) -> Clicked:
+def _clicked(body: dict) -> Clicked | None:
+    """The click, or None when the button carries no item id of the bot's."""
     action = (body.get("actions") or [{}])[0]
+    item_id = values.whole_number(action.get("value"))
+    if item_id is None:
+        logger.info("Ignored an action-item click that carried no item id")
+        return None
     container = body.get("container") or {}
     on_home = (
         container.get("type") == "view"
@@ -62,7 +68,7 @@ def _clicked(body: dict) -> Clicked:
     channel_id = container.get("channel_id") or (body.get("channel") or {}).get("id")
     return Clicked(
         team_id=body["team"]["id"],
-        item_id=int(action.get("value") or 0),
+        item_id=item_id,
         user_id=body["user"]["id"],
         channel_id=channel_id,
         message_ts=container.get("message_ts"),
@@ -90,6 +96,8 @@ class ActionItemButtons:
 
     def handle_done_button(self, body: dict, client: WebClient, respond) -> None:
         clicked = _clicked(body)
+        if clicked is None:
+            return
         with self._home_redrawn_if_refused(client, clicked):
             action_items.mark_done(
                 self.deps.db,
@@ -102,6 +110,8 @@ class ActionItemButtons:
 
     def handle_still_on_it_button(self, body: dict, client: WebClient, respond) -> None:
         clicked = _clicked(body)
+        if clicked is None:
+            return
         with self._home_redrawn_if_refused(client, clicked):
             action_items.note_progress(
                 self.deps.db,
@@ -117,6 +127,8 @@ class ActionItemButtons:
     ) -> None:
         """Open the modal at once: the trigger lives three seconds."""
         clicked = _clicked(body)
+        if clicked is None:
+            return
         with self._home_redrawn_if_refused(client, clicked):
             entry = self._entry(clicked.team_id, clicked.item_id)
         zone = entry.item.deadline_zone or self.deps.default_timezone
@@ -137,6 +149,8 @@ class ActionItemButtons:
 
     def handle_reassign_button(self, body: dict, client: WebClient, respond) -> None:
         clicked = _clicked(body)
+        if clicked is None:
+            return
         with self._home_redrawn_if_refused(client, clicked):
             entry = self._entry(clicked.team_id, clicked.item_id)
         context = ItemModalContext(
@@ -186,6 +200,9 @@ class ActionItemButtons:
         self, ack: Ack, view: dict, body: dict, client: WebClient
     ) -> None:
         context = ItemModalContext.load(view.get("private_metadata", ""))
+        if context is None:
+            ack()
+            return
         team_id = body["team"]["id"]
         text = (_field(view, ActionItemBlock.DEADLINE).get("value") or "").strip()
         try:
@@ -217,6 +234,9 @@ class ActionItemButtons:
         self, ack: Ack, view: dict, body: dict, client: WebClient
     ) -> None:
         context = ItemModalContext.load(view.get("private_metadata", ""))
+        if context is None:
+            ack()
+            return
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         owner_id = _field(view, ActionItemBlock.OWNER).get("selected_user")
         try:

@@ -65,6 +65,10 @@ class AddEventForm:
         return datetime.fromtimestamp(self.picked_epoch, UTC)
 
 
+class _NotOurModal(Exception):
+    """The submission does not carry the context this modal was opened with."""
+
+
 class _FieldError(Exception):
     """A modal field to answer, with the sentence to show under it."""
 
@@ -94,6 +98,10 @@ class AddToTimeline:
         message = shortcut.get("message") or {}
         channel_id = (shortcut.get("channel") or {}).get("id")
         ts = message.get("ts") or shortcut.get("message_ts")
+        if not (channel_id and ts):
+            # A global shortcut under this message shortcut's callback id.
+            logger.warning("Ignored an add-to-timeline shortcut without a message")
+            return
         if is_own_message(message, context):
             respond(
                 text="My own messages stay off the timeline.", response_type="ephemeral"
@@ -128,6 +136,8 @@ class AddToTimeline:
         except _FieldError as error:
             ack(response_action="errors", errors={error.block: error.text})
             return
+        except _NotOurModal:
+            logger.warning("Closed an add-to-timeline modal without its context")
         ack()
 
     def handle_add_event_submission(
@@ -140,14 +150,17 @@ class AddToTimeline:
         """
         try:
             form, modal_context, stated_at = self._read_submission(view, context)
-        except _FieldError:
+        except (_FieldError, _NotOurModal):
             return
         self._store(client, context, body["user"]["id"], modal_context, form, stated_at)
 
     def _read_submission(self, view: dict, context: BoltContext):
-        """The form, its context and the stated time. Raises _FieldError."""
+        """The form, its context and the stated time. Raises _FieldError,
+        or _NotOurModal."""
         form = AddEventForm.read(view)
         modal_context = AddEventContext.load(view.get("private_metadata", ""))
+        if modal_context is None:
+            raise _NotOurModal()
         incident = lifecycle.find_incident(
             self.deps.db, team_id=context.team_id, channel_id=modal_context.channel_id
         )

@@ -208,15 +208,24 @@ class PirCommand:
         )
 
     def handle_timeline_page_action(
-        self, ack: Ack, action: dict, body: dict, client: WebClient, respond
+        self,
+        ack: Ack,
+        action: dict,
+        body: dict,
+        client: WebClient,
+        respond,
+        context: BoltContext,
     ) -> None:
         """The Earlier/Later buttons replace the ephemeral timeline in place."""
         ack()
+        if not body.get("response_url"):
+            logger.warning("Ignored a timeline page button with nowhere to answer")
+            return
         page = TimelinePage.load(action.get("value") or "{}")
-        incident = lifecycle.get_incident(
-            self.deps.db, team_id=body["team"]["id"], incident_id=page.incident_id
+        incident = page and lifecycle.get_incident(
+            self.deps.db, team_id=context.team_id, incident_id=page.incident_id
         )
-        if incident is None:
+        if incident is None or page is None:
             respond(text="That incident is gone.", replace_original=True)
             return
         text, blocks = self.timeline_page(

@@ -113,6 +113,15 @@ def _read_form(view: dict) -> tuple[str, str]:
     return (title.get("value") or "").strip(), chosen
 
 
+def _channel_of(view: dict) -> str | None:
+    """The channel the declaration modal was opened for (its metadata)."""
+    try:
+        channel_id = json.loads(view.get("private_metadata") or "{}")["channel_id"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    return channel_id if isinstance(channel_id, str) else None
+
+
 class DeclareFromTag:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -154,7 +163,10 @@ class DeclareFromTag:
             declaration = parse_declaration(f"{severity} {title}", declared_by=user_id)
         except PirError:
             return  # answered in the modal by check_declaration
-        channel_id = json.loads(view.get("private_metadata") or "{}")["channel_id"]
+        channel_id = _channel_of(view)
+        if channel_id is None:
+            logger.warning("Ignored a declaration modal without its channel")
+            return
         channel = slack_reads.channel_facts(client, channel_id)
         try:
             incident = lifecycle.declare_incident(

@@ -50,11 +50,11 @@ def describe_failure(error: Exception, *, where: str) -> str:
 
 def answer_failure(error: Exception, *, where: str, respond: Any | None) -> None:
     text = describe_failure(error, where=where)
-    if respond is None:
+    if respond is None or not getattr(respond, "response_url", None):
         return
     try:
         respond(text=text, response_type="ephemeral", replace_original=False)
-    except SlackApiError:
+    except (SlackApiError, OSError, ValueError):
         logger.warning("Could not tell the person about the failure of %s", where)
 
 

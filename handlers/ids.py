@@ -72,7 +72,8 @@ class ReviewAction(StrEnum):
     # Inside the timeline and action-item modals; values carry item ids.
     EDIT_EVENT = "review_edit_event"
     ADD_EVENT = "review_add_event"
-    TIMELINE_PAGE = "review_timeline_page"
+    TIMELINE_EARLIER = "review_timeline_earlier"
+    TIMELINE_LATER = "review_timeline_later"
     EDIT_ACTION_ITEM = "review_edit_action_item"
     ADD_ACTION_ITEM = "review_add_action_item"
     PICK_OWNER = "review_pick_owner"

@@ -21,7 +21,7 @@ from domain.errors import NotAnIncidentChannel, PirError
 from domain.incidents import parse_mention
 from domain.reviewing import CARD_PENDING, CategoryError, ReviewNotFound
 from domain.slack_text import escape_mrkdwn
-from handlers import slack_reads
+from handlers import slack_reads, values
 from handlers.deps import Deps
 from handlers.errors import after_ack
 from handlers.ids import ReviewAction, View
@@ -269,11 +269,13 @@ class ReviewCard:
             ack(response_action="errors", errors=error.errors)
             return
         ack()
+        modal = ModalContext.load(view.get("private_metadata"))
+        if modal is None:
+            logger.info("Ignored a facilitator choice that carried no ids of mine")
+            return
         with after_ack("review_facilitator"):
             incident = reviewing.find_incident_by_id(
-                self.deps.db,
-                team_id=body["team"]["id"],
-                incident_id=ModalContext.load(view.get("private_metadata")).i,
+                self.deps.db, team_id=body["team"]["id"], incident_id=modal.i
             )
             self._assign(client, incident, user_id=user_id, by=body["user"]["id"])
 
@@ -486,10 +488,10 @@ def render_document(
 def _incident_id(action: dict) -> int:
     raw = action.get("value") or ""
     value = read_button_value(raw) if raw.startswith("{") else {"i": raw}
-    try:
-        return int(value.get("i"))
-    except (TypeError, ValueError):
-        raise ReviewNotFound() from None
+    incident_id = values.whole_number(value.get("i"))
+    if incident_id is None:
+        raise ReviewNotFound()
+    return incident_id
 
 
 def register(app: App, deps: Deps) -> ReviewCard:

@@ -29,6 +29,7 @@ from domain.reviewing import (
 )
 from domain.slack_text import clamp, escape_mrkdwn
 from domain.times import UnreadableDeadline, read_deadline
+from handlers import values
 from handlers.deps import Deps
 from handlers.errors import after_ack
 from handlers.home import HomeTab
@@ -80,12 +81,15 @@ class ReviewSections:
         ack()
         with after_ack("review_edit_section", respond):
             value = read_button_value(action.get("value"))
+            incident_id = values.whole_number(value.get("i"))
             section = _section(value.get("s"))
+            if incident_id is None:
+                return _not_ours("review_edit_section")
             opened = client.views_open(
                 trigger_id=body["trigger_id"],
                 view=build_loading_view(SECTION_TITLES[section]),
             )["view"]
-            context = ModalContext(i=int(value.get("i", 0)), s=section.value)
+            context = ModalContext(i=incident_id, s=section.value)
             self.fill_section(
                 client,
                 team_id=body["team"]["id"],
@@ -146,7 +150,10 @@ class ReviewSections:
         """Check and save a section before answering, so that a refusal shows
         in the modal; the card is refreshed after the answer."""
         modal = ModalContext.load(view.get("private_metadata"))
-        section = _section(modal.s)
+        if modal is None or modal.s not in Section._value2member_map_:
+            ack()
+            return _not_ours("review_section")
+        section = Section(modal.s)
         user_id = body["user"]["id"]
         try:
             content, done = read_section_form(section, view)
@@ -214,14 +221,17 @@ class ReviewSections:
         with after_ack("review_edit_event"):
             parent = body.get("view") or {}
             section_context = ModalContext.load(parent.get("private_metadata"))
-            event_id = read_button_value(action.get("value")).get("e")
+            raw_id = read_button_value(action.get("value")).get("e")
+            event_id = values.whole_number(raw_id)
+            if section_context is None or (raw_id is not None and event_id is None):
+                return _not_ours("review_edit_event")
             opened = client.views_push(
                 trigger_id=body["trigger_id"], view=build_loading_view("Timeline")
             )["view"]
             event = None
             if event_id is not None:
                 event = reviewing.get_event(
-                    self.deps.db, team_id=context.team_id, event_id=int(event_id)
+                    self.deps.db, team_id=context.team_id, event_id=event_id
                 )
                 if event is None:
                     raise ReviewNotFound()
@@ -244,6 +254,9 @@ class ReviewSections:
         self, ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
     ) -> None:
         modal = ModalContext.load(view.get("private_metadata"))
+        if modal is None:
+            ack()
+            return _not_ours("review_event")
         zone = modal.z or team_zone(self.deps, context.team_id)
         now = self.deps.now()
         try:
@@ -286,8 +299,11 @@ class ReviewSections:
         ack()
         with after_ack("review_timeline_page"):
             view = body.get("view") or {}
-            page = int(read_button_value(action.get("value")).get("g", 0))
-            modal = ModalContext.load(view.get("private_metadata")).with_changes(g=page)
+            page = values.whole_number(read_button_value(action.get("value")).get("g"))
+            modal = ModalContext.load(view.get("private_metadata"))
+            if page is None or modal is None or not view.get("id"):
+                return _not_ours("review_timeline_page")
+            modal = modal.with_changes(g=page)
             self.fill_section(
                 client,
                 team_id=context.team_id,
@@ -321,7 +337,10 @@ class ReviewSections:
         with after_ack("review_edit_action_item"):
             parent = body.get("view") or {}
             section_context = ModalContext.load(parent.get("private_metadata"))
-            item_id = read_button_value(action.get("value")).get("a")
+            raw_id = read_button_value(action.get("value")).get("a")
+            item_id = values.whole_number(raw_id)
+            if section_context is None or (raw_id is not None and item_id is None):
+                return _not_ours("review_edit_action_item")
             opened = client.views_push(
                 trigger_id=body["trigger_id"],
                 view=build_loading_view("Action item"),
@@ -329,7 +348,7 @@ class ReviewSections:
             item = None
             if item_id is not None:
                 item = reviewing.get_action_item(
-                    self.deps.db, team_id=context.team_id, item_id=int(item_id)
+                    self.deps.db, team_id=context.team_id, item_id=item_id
                 )
                 if item is None:
                     raise ReviewNotFound()
@@ -373,6 +392,9 @@ class ReviewSections:
         self, ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
     ) -> None:
         modal = ModalContext.load(view.get("private_metadata"))
+        if modal is None:
+            ack()
+            return _not_ours("review_action_item")
         team_id, user_id = context.team_id, body["user"]["id"]
         try:
             fields = read_action_item_fields(view)
@@ -497,6 +519,11 @@ def _blame_hints(section: Section, content) -> dict:
     return hints
 
 
+def _not_ours(where: str) -> None:
+    """A request whose ids the bot did not write: left alone."""
+    logger.info("Ignored a %s request that carried no ids of mine", where)
+
+
 def _section(raw) -> Section:
     try:
         return Section(raw)
@@ -510,10 +537,8 @@ def register(app: App, deps: Deps, card: ReviewCard, home: HomeTab) -> None:
     app.view(View.REVIEW_SECTION.value)(sections.handle_section_submission)
     app.action(ReviewAction.EDIT_EVENT.value)(sections.handle_edit_event)
     app.action(ReviewAction.ADD_EVENT.value)(sections.handle_edit_event)
-    for direction in ("earlier", "later"):
-        app.action(f"{ReviewAction.TIMELINE_PAGE}_{direction}")(
-            sections.handle_timeline_page
-        )
+    for paging in (ReviewAction.TIMELINE_EARLIER, ReviewAction.TIMELINE_LATER):
+        app.action(paging.value)(sections.handle_timeline_page)
     app.view(View.REVIEW_EVENT.value)(sections.handle_event_submission)
     app.action(ReviewAction.EDIT_ACTION_ITEM.value)(sections.handle_edit_action_item)
     app.action(ReviewAction.ADD_ACTION_ITEM.value)(sections.handle_edit_action_item)

@@ -54,6 +54,7 @@ from domain.reviewing import Review
 from domain.slack_text import clamp, escape_mrkdwn, plain_mentions, unescape_slack
 from domain.timeline import KIND_LABELS, EventKind
 from domain.times import UnreadableTime, read_when
+from handlers import values
 from handlers.ids import INPUT_ACTION, ReviewAction, ReviewBlock
 from handlers.ids import View as ViewId
 
@@ -105,10 +106,35 @@ class ModalContext:
         return json.dumps(data, separators=(",", ":"))
 
     @classmethod
-    def load(cls, raw: str | None) -> ModalContext:
-        data = json.loads(raw or "{}")
-        known = {key: data[key] for key in cls.__dataclass_fields__ if key in data}
-        return cls(**known)
+    def load(cls, raw: str | None) -> ModalContext | None:
+        """The context the bot wrote, or None for anything else."""
+        data = values.json_object(raw)
+        if data is None:
+            return None
+        incident_id, section = values.whole_number(data.get("i")), data.get("s")
+        if incident_id is None or not isinstance(section, str):
+            return None
+        numbers = {
+            key: values.whole_number(data.get(key)) for key in ("v", "t", "tv", "g")
+        }
+        for key in ("t", "tv"):
+            if data.get(key) is not None and numbers[key] is None:
+                return None
+        parent, zone = data.get("p"), data.get("z")
+        if parent is not None and not isinstance(parent, str):
+            return None
+        if zone is not None and values.time_zone(zone) is None:
+            return None
+        return cls(
+            i=incident_id,
+            s=section,
+            v=numbers["v"] or 0,
+            p=parent,
+            t=numbers["t"],
+            tv=numbers["tv"],
+            g=numbers["g"] or 0,
+            z=zone,
+        )
 
     def with_changes(self, **changes) -> ModalContext:
         return replace(self, **changes)
@@ -119,11 +145,8 @@ def button_value(**ids) -> str:
 
 
 def read_button_value(raw: str | None) -> dict:
-    try:
-        value = json.loads(raw or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    """The ids a button carries; empty when it carries something else."""
+    return values.json_object(raw) or {}
 
 
 def _lines(text: str | None) -> list[str]:
@@ -543,7 +566,7 @@ def _timeline_blocks(
         buttons.append(
             ButtonElement(
                 text="Earlier",
-                action_id=f"{ReviewAction.TIMELINE_PAGE}_earlier",
+                action_id=ReviewAction.TIMELINE_EARLIER,
                 value=button_value(g=page - 1),
             )
         )
@@ -551,7 +574,7 @@ def _timeline_blocks(
         buttons.append(
             ButtonElement(
                 text="Later",
-                action_id=f"{ReviewAction.TIMELINE_PAGE}_later",
+                action_id=ReviewAction.TIMELINE_LATER,
                 value=button_value(g=page + 1),
             )
         )

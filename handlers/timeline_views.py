@@ -23,7 +23,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from domain.slack_text import clamp, escape_mrkdwn, plain_mentions, unescape_slack
+from domain.slack_text import (
+    clamp,
+    escape_mrkdwn,
+    plain_mentions,
+    ts_to_datetime,
+    unescape_slack,
+)
 from domain.timeline import (
     KIND_LABELS,
     EventKind,
@@ -53,9 +59,20 @@ class AddEventContext:
         )
 
     @classmethod
-    def load(cls, raw: str) -> AddEventContext:
-        data = json.loads(raw or "{}")
-        return cls(channel_id=data["c"], message_ts=data["ts"], timezone=data.get("tz"))
+    def load(cls, raw: str) -> AddEventContext | None:
+        """The context the modal was opened with; None when `raw` is not one
+        (the bot writes it, so anything else did not come from this modal)."""
+        try:
+            data = json.loads(raw or "{}")
+            channel_id, message_ts = data["c"], data["ts"]
+            zone = data.get("tz")
+            ts_to_datetime(message_ts)
+            ZoneInfo(zone) if zone is not None else None
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+        if not isinstance(channel_id, str):
+            return None
+        return cls(channel_id=channel_id, message_ts=message_ts, timezone=zone)
 
 
 def _kind_option(kind: EventKind) -> Option:
@@ -142,9 +159,13 @@ class TimelinePage:
         return json.dumps({"i": self.incident_id, "p": self.page})
 
     @classmethod
-    def load(cls, raw: str) -> TimelinePage:
-        data = json.loads(raw)
-        return cls(incident_id=int(data["i"]), page=max(int(data["p"]), 0))
+    def load(cls, raw: str) -> TimelinePage | None:
+        """The page a button carries; None when the value is not one."""
+        try:
+            data = json.loads(raw)
+            return cls(incident_id=int(data["i"]), page=max(int(data["p"]), 0))
+        except (ValueError, TypeError, KeyError, OverflowError):
+            return None
 
 
 def build_timeline_message(

@@ -31,6 +31,7 @@ class Ticker:
         self.jobs = list(jobs)
         self.now = now
         self.last_tick_at: datetime | None = None
+        self.started_at: datetime | None = None
         self._scheduler: BackgroundScheduler | None = None
 
     def tick(self) -> None:
@@ -43,7 +44,12 @@ class Ticker:
         self.last_tick_at = at
         logger.debug("Tick at %s ran %d jobs", at.isoformat(), len(self.jobs))
 
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None
+
     def start(self) -> None:
+        self.started_at = self.now()
         scheduler = BackgroundScheduler(timezone="UTC")
         scheduler.add_job(
             self.tick,

@@ -14,6 +14,7 @@ import copy
 import json
 import logging
 import random
+import socket
 import string
 import threading
 import time
@@ -553,6 +554,8 @@ class _Fault:
 
 class _StandInHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Slack takes bursts of calls; the default backlog of 5 resets them.
+    request_queue_size = socket.SOMAXCONN
     standin: SlackStandIn
 
 
@@ -618,6 +621,9 @@ class SlackStandIn:
         self.bot_name = bot_name
         self.scopes = tuple(scopes)
         self.home_tab_enabled = home_tab_enabled
+        # What apps.connections.open hands out: a Socket Mode server that a
+        # test runs (ws://127.0.0.1:...). None answers as an HTTP-only app.
+        self.socket_mode_url: str | None = None
         self._clock = clock
         self._wall_clock = wall_clock
 
@@ -1180,7 +1186,7 @@ class SlackStandIn:
             return 200, {"ok": False, "error": "unknown_method"}, {}
 
         try:
-            _check_token(token)
+            _check_token(token, app_level=method in _APP_LEVEL_METHODS)
             with self._lock:
                 answer = handler(self, args)
         except _ApiError as error:
@@ -1763,7 +1769,13 @@ class SlackStandIn:
         message["files"] = copy.deepcopy(shared)
         return {"files": shared}
 
+    def _apps_connections_open(self, args: dict) -> dict:
+        if self.socket_mode_url is None:
+            raise _ApiError("socket_mode_not_enabled")
+        return {"url": self.socket_mode_url}
+
     _METHODS: dict[str, Callable[[SlackStandIn, dict], dict]] = {
+        "apps.connections.open": _apps_connections_open,
         "auth.test": _auth_test,
         "chat.postMessage": _chat_post_message,
         "chat.postEphemeral": _chat_post_ephemeral,
@@ -1787,8 +1799,15 @@ class SlackStandIn:
     }
 
 
-def _check_token(token: str | None) -> None:
+# Methods that take an app-level token (xapp-) instead of a bot token.
+_APP_LEVEL_METHODS = frozenset({"apps.connections.open"})
+
+
+def _check_token(token: str | None, *, app_level: bool = False) -> None:
     if not token:
         raise _ApiError("not_authed")
-    if not token.startswith(("xoxb-", "xoxp-")):
+    if app_level:
+        if not token.startswith("xapp-"):
+            raise _ApiError("not_allowed_token_type")
+    elif not token.startswith(("xoxb-", "xoxp-")):
         raise _ApiError("invalid_auth")

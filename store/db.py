@@ -10,6 +10,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,14 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        # A server that does not answer is reported down, not waited for.
+        connect_args={"connect_timeout": 5},
+    )
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -51,10 +59,18 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# An execution option that marks a connection as only reading.
+READ_ONLY = "pirbot_read_only"
+
+
 def _begin_immediate(connection) -> None:
     # Take the write lock at the start: two writers that both began reading
-    # could otherwise fail to upgrade their locks instead of waiting.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # could otherwise fail to upgrade their locks instead of waiting. A
+    # reader needs no lock: in WAL mode it reads beside the writer.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _is_memory(dbapi_connection) -> bool:
@@ -77,6 +93,7 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
         self.default_timezone = default_timezone
+        self._reader = self.engine.execution_options(**{READ_ONLY: True})
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -89,6 +106,29 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads. On SQLite it takes no write lock, so an
+        ack that looks something up never waits for a listener's writes."""
+        info = {"default_timezone": self.default_timezone}
+        with Session(self._reader, expire_on_commit=False, info=info) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def ping(self) -> bool:
+        """Whether the database answers a trivial query now."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except SQLAlchemyError as error:
+            logger.warning("The database did not answer: %s", type(error).__name__)
+            return False
+        return True
 
     def upgrade(self) -> None:
         """Apply every Alembic migration not yet applied."""

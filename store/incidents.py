@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -12,14 +12,18 @@ from store.errors import IncidentAlreadyDeclared
 from store.models import Incident, Responder, TimelineEvent
 from store.types import utc_now
 
+# Built once: every tag, command and modal looks its incident up this way.
+_BY_CHANNEL = select(Incident).where(
+    Incident.team_id == bindparam("team_id"),
+    Incident.channel_id == bindparam("channel_id"),
+)
+
 
 def get_by_channel(
     session: Session, *, team_id: str, channel_id: str
 ) -> Incident | None:
     return session.exec(
-        select(Incident).where(
-            Incident.team_id == team_id, Incident.channel_id == channel_id
-        )
+        _BY_CHANNEL, params={"team_id": team_id, "channel_id": channel_id}
     ).first()
 
 

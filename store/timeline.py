@@ -3,12 +3,48 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import Session, SQLModel, col, select
 
 from store.models import TimelineEvent, TimelineTag
 from store.types import utc_now
+
+
+def _insert_unless_present(
+    session: Session, model: type[SQLModel], values: dict[str, Any]
+) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING: one round trip that either stores
+    the row or finds its unique key taken (None), with no savepoint and no
+    IntegrityError to catch. Returns the new row's id, or None."""
+    dialect_name = session.get_bind().dialect.name
+    statement = _INSERTS.get((dialect_name, model))
+    if statement is None:
+        statement = _build_insert(dialect_name, model)
+        _INSERTS[(dialect_name, model)] = statement
+    return session.scalars(statement, [values]).first()
+
+
+def _build_insert(dialect_name: str, model: type[SQLModel]):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    table = model.__table__  # type: ignore[attr-defined]
+    return (
+        dialect.insert(table)
+        .returning(table.c.id)
+        .on_conflict_do_nothing(index_elements=_UNIQUE_KEYS[model])
+    )
+
+
+# The unique key each conflict-free insert relies on (see store.models).
+_UNIQUE_KEYS = {
+    TimelineEvent: ["team_id", "channel_id", "message_ts"],
+    TimelineTag: ["team_id", "channel_id", "message_ts", "user_id", "reaction"],
+}
+# Built once per dialect and model: building an INSERT costs more than
+# running it.
+_INSERTS: dict = {}
 
 
 def get_event_for_message(
@@ -32,49 +68,47 @@ def record_event(
     event is not revived here; callers decide. The unique key on
     (team, channel, message ts) settles races between retries and replicas.
     """
-    if event.message_ts is not None:
-        existing = get_event_for_message(
-            session,
-            team_id=event.team_id,
-            channel_id=event.channel_id,
-            message_ts=event.message_ts,
+    if event.message_ts is None:
+        session.add(event)
+        session.flush()
+        return event, True
+    new_id = _insert_unless_present(
+        session, TimelineEvent, event.model_dump(exclude={"id"})
+    )
+    if new_id is not None:
+        # Stored as it is: the session takes the object as the row it now
+        # is, without reading it back.
+        event.id = new_id
+        make_transient_to_detached(event)
+        session.add(event)
+        return event, True
+    existing = get_event_for_message(
+        session,
+        team_id=event.team_id,
+        channel_id=event.channel_id,
+        message_ts=event.message_ts,
+    )
+    if existing is None:
+        raise LookupError(
+            f"message {event.message_ts} has no event, yet its key is taken"
         )
-        if existing is not None:
-            return existing, False
-    try:
-        with session.begin_nested():
-            session.add(event)
-    except IntegrityError:
-        existing = get_event_for_message(
-            session,
-            team_id=event.team_id,
-            channel_id=event.channel_id,
-            message_ts=event.message_ts,
-        )
-        if existing is None:
-            raise
-        return existing, False
-    return event, True
+    return existing, False
 
 
 def add_tag(
     session: Session, *, event: TimelineEvent, user_id: str, reaction: str
 ) -> bool:
     """Remember that `user_id` tagged the event's message; False if known."""
-    tag = TimelineTag(
-        team_id=event.team_id,
-        event_id=event.id,
-        channel_id=event.channel_id,
-        message_ts=event.message_ts,
-        user_id=user_id,
-        reaction=reaction,
-    )
-    try:
-        with session.begin_nested():
-            session.add(tag)
-    except IntegrityError:
-        return False
-    return True
+    tag = {
+        "team_id": event.team_id,
+        "event_id": event.id,
+        "channel_id": event.channel_id,
+        "message_ts": event.message_ts,
+        "user_id": user_id,
+        "reaction": reaction,
+        "created_at": utc_now(),
+    }
+    return _insert_unless_present(session, TimelineTag, tag) is not None
 
 
 def remove_tag(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,6 +90,10 @@ def running(tmp_path: Path, standin: SlackStandIn):
             process.wait()
 
 
+def _health_url(sender: SlackRequestSender) -> str:
+    return sender.url.replace("/slack/events", "/healthz")
+
+
 def _poll(predicate, timeout: float = 10.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -118,6 +124,14 @@ def test_declare_and_tag_through_a_running_process(running, standin) -> None:
     assert (incident.title, incident.severity) == ("Search is slow", "P2")
     assert (event.message_ts, event.text) == (message["ts"], "restarted the indexer")
     assert standin.calls_to("auth.test"), "the token is checked at start-up"
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    health = json.loads(no_proxy.open(_health_url(sender), timeout=10).read())
+    assert (health["ok"], health["database"], health["scheduler"]) == (
+        True,
+        "ok",
+        "running",
+    )
+    assert health["last_slack_event_at"] is not None
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0

@@ -440,7 +440,7 @@ def test_long_timeline_is_paged_in_the_review(declared, alice) -> None:
     first_page = json.dumps(section.view["blocks"])
     assert "step 0" in first_page and "step 24" not in first_page
 
-    alice.click_in(section, f"{ReviewAction.TIMELINE_PAGE}_later")
+    alice.click_in(section, ReviewAction.TIMELINE_LATER)
     second_page = json.dumps(alice.modal(section.view_id).view["blocks"])
     assert "step 24" in second_page and "step 0 " not in second_page
 

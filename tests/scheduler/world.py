@@ -9,7 +9,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
     FixedValueRetryIntervalCalculator,
 )
 
-from bot.app import MessageLimitRetryHandler, build_client
+from bot.client import MessageLimitRetryHandler, build_client
 from bot.local import BOT_TOKEN
 from domain import follow_up_settings
 from handlers.deps import Deps

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -13,7 +14,7 @@ from sqlmodel import SQLModel, select
 from store import incidents, search, timeline, workspaces
 from store.db import Database, downgrade, upgrade
 from store.errors import IncidentAlreadyDeclared
-from store.models import Incident, TimelineEvent
+from store.models import Incident, TimelineEvent, Workspace
 
 BERLIN_WINTER = timezone(timedelta(hours=1))
 
@@ -195,7 +196,7 @@ def test_migrations_build_exactly_the_tables_the_models_declare(db: Database) ->
 
 
 def test_upgrade_makes_incidents_declared_before_it_searchable(db: Database) -> None:
-    downgrade(db.engine, "0005")
+    downgrade(db.engine, "0006")
     incident = _incident(db)
     with db.session() as session:
         session.add(_event(incident, "1733240000.123456"))
@@ -211,3 +212,28 @@ def test_upgrade_makes_incidents_declared_before_it_searchable(db: Database) -> 
         )
     assert [m.incident.id for m in by_title] == [incident.id]
     assert [m.incident.id for m in by_timeline] == [incident.id]
+
+
+def test_a_reading_session_does_not_wait_for_a_writer(sqlite_db) -> None:
+    order: list[str] = []
+    writing, read = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with sqlite_db.session() as session:
+            workspaces.ensure_workspace(session, team_id="T0WRITER01")
+            session.flush()  # the write lock is held from here to commit
+            writing.set()
+            read.wait(timeout=10)
+            order.append("writer committed")
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert writing.wait(timeout=10)
+    with sqlite_db.reading() as session:
+        seen = session.get(Workspace, "T0WRITER01")
+    order.append("reader done")
+    read.set()
+    thread.join()
+
+    assert order == ["reader done", "writer committed"]
+    assert seen is None, "a reader sees only what was committed"

@@ -1,0 +1,38 @@
+"""Each benchmark still runs: a quick run of every `bench/bench_*.py`.
+
+Speed is not checked here (benchmarks print figures, they do not judge
+them in a test); only that each one runs to the end and prints a table
+whose figures are numbers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import pytest
+
+from bench.__main__ import available
+
+pytestmark = pytest.mark.e2e
+
+
+def test_every_benchmark_module_is_found() -> None:
+    assert {"ack", "capture", "memory", "scale", "time_extraction"} <= set(available())
+
+
+@pytest.mark.parametrize("name", available())
+def test_quick_run_prints_figures(name: str, capsys) -> None:
+    module = importlib.import_module(f"bench.bench_{name}")
+
+    code = module.main(["--quick"])
+
+    printed = capsys.readouterr().out
+    if "needs PostgreSQL; not run" in printed:
+        pytest.skip(f"bench_{name} needs PostgreSQL, which is not reachable here")
+    assert code == 0
+    rows = [line for line in printed.splitlines() if line.startswith("| ")]
+    body = [row for row in rows[1:] if not row.startswith("| ---")]
+    assert body, f"bench_{name} printed no table:\n{printed}"
+    assert any(re.search(r"\| \d[\d,.]* \|", row) for row in body), printed
+    assert "nan" not in printed

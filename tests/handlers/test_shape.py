@@ -1,0 +1,45 @@
+"""The shape Slack sends: Slack's own example requests pass the check, and
+requests Bolt answers by itself reach Bolt."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from handlers.shape import Malformed, check
+
+PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "slack" / "payloads"
+EXAMPLES = sorted(PAYLOADS.glob("*.json"))
+
+
+@pytest.mark.skipif(not EXAMPLES, reason=f"no example payloads at {PAYLOADS}")
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_slacks_example_requests_are_in_shape(path: Path) -> None:
+    check(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_url_verification_reaches_bolt_and_is_answered_with_its_challenge(
+    bot,
+) -> None:
+    body = b'{"token":"x","challenge":"abc123","type":"url_verification"}'
+
+    reply = bot.sender.raw(body, content_type="application/json")
+
+    assert reply.status == 200
+    assert reply.json() == {"challenge": "abc123"}
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"type": "event_callback", "team_id": "T0123ABCD", "event": "x"}, "type"),
+        ({"type": "block_actions", "team": {"id": "t"}, "user": {}}, "Slack id"),
+        ({"command": "/pir", "team_id": "T0123ABCD", "text": "a\x00b"}, "NUL"),
+        ({"type": "shortcut", "team_id": "T0123ABCD", "user": {"id": "U1" * 20}}, "id"),
+    ],
+)
+def test_requests_out_of_shape_are_named_for_what_is_wrong(body, problem) -> None:
+    with pytest.raises(Malformed, match=problem):
+        check(body)
