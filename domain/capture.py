@@ -174,7 +174,8 @@ def release_reaction_tag(
     """Forget a reaction tag; drop the event when no tag holds it any more.
 
     Events made with the shortcut or a command are kept: a reaction did not
-    make them. Returns whether an event was removed.
+    make them; so are events curated in the review. Returns whether an event
+    was removed.
     """
     with db.session() as session:
         event = timeline.get_event_for_message(
@@ -198,7 +199,9 @@ def release_reaction_tag(
             user_id=user_id,
             reaction=reaction,
         )
-        if left or event.source != TagSource.REACTION.value:
+        # The facilitator's curated words stay in the review: only an event
+        # nobody has worked on leaves with its last tag.
+        if left or event.source != TagSource.REACTION.value or event.curated_at:
             return False
         event_id = event.id
         timeline.delete_event(session, event=event)

@@ -406,7 +406,9 @@ def curate_event(
 ) -> TimelineEvent:
     """Change an event's kind, time or text, or leave it out of the review.
 
-    The first text is kept (as for an edit in Slack). Raises EventTimeRefused.
+    The first text is kept (as for an edit in Slack). A curated event is the
+    review's from then on: untagging or editing its message in Slack leaves
+    it as the facilitator made it. Raises EventTimeRefused.
     """
     with db.session() as session:
         event = session.get(TimelineEvent, event_id)
@@ -424,6 +426,7 @@ def curate_event(
             event.edited_at = now
         event.kind = kind.value
         event.left_out = left_out
+        event.curated_at = now
         session.add(event)
         session.flush()
         search.reindex_incident(session, team_id=team_id, incident_id=event.incident_id)

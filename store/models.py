@@ -142,6 +142,10 @@ class TimelineEvent(SQLModel, table=True):
     deleted_at: datetime | None = _moment()
     # Left out of the review's timeline by the facilitator (kept, not shown).
     left_out: bool = False
+    # When the facilitator last changed it in the review. A curated event
+    # keeps the review's words: untagging its message or editing it in Slack
+    # no longer changes it.
+    curated_at: datetime | None = _moment()
     created_at: datetime = _moment(default_now=True)
 
 

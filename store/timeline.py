@@ -192,11 +192,12 @@ def record_edit(
 
     An event tagged with a reaction also takes the moment the new text
     states; a time someone chose in the shortcut's modal stays as chosen.
+    An event curated in the review keeps the review's words and time.
     """
     event = get_event_for_message(
         session, team_id=team_id, channel_id=channel_id, message_ts=message_ts
     )
-    if event is None or event.text == text:
+    if event is None or event.text == text or event.curated_at is not None:
         return None
     if event.original_text is None:
         event.original_text = event.text

@@ -521,3 +521,49 @@ def test_scheduling_and_holding_the_review_show_on_the_card(declared, alice):
     assert "not scheduled" not in json.dumps(alice.card()["blocks"][1])
     alice.command("held")
     assert "held" in json.dumps(alice.card()["blocks"][1])
+
+
+def _curated_event(declared, alice):
+    message = declared.standin.add_message(CHANNEL, user=BOB, text="restarted pods")
+    declared.event(
+        payloads.reaction_added(
+            user=ALICE, reaction="pushpin", channel=CHANNEL, ts=message["ts"]
+        )
+    )
+    alice.command("review")
+    section = alice.edit_section("timeline")
+    alice.click_in(section, ReviewAction.EDIT_EVENT)
+    alice.submit(
+        alice.newest_modal(View.REVIEW_EVENT),
+        **{
+            ReviewBlock.EVENT_KIND: reviewer.option("mitigation"),
+            ReviewBlock.EVENT_TEXT: reviewer.text("Restarted all 12 api pods"),
+        },
+    )
+    return message
+
+
+def test_untagging_a_curated_event_keeps_the_facilitators_words(declared, alice):
+    message = _curated_event(declared, alice)
+    declared.event(
+        payloads.reaction_removed(
+            user=ALICE, reaction="pushpin", channel=CHANNEL, ts=message["ts"]
+        )
+    )
+    (event,) = _review(declared).events
+    assert (event.text, event.kind) == ("Restarted all 12 api pods", "mitigation")
+
+
+def test_a_slack_edit_after_curation_leaves_the_review_as_curated(declared, alice):
+    message = _curated_event(declared, alice)
+    declared.event(
+        payloads.message_changed(
+            channel=CHANNEL,
+            ts=message["ts"],
+            new_text="restarted pods (typo) at 00:10 UTC",
+            previous_text="restarted pods",
+            user=BOB,
+        )
+    )
+    (event,) = _review(declared).events
+    assert event.text == "Restarted all 12 api pods"
