@@ -198,8 +198,25 @@ def test_migrations_build_exactly_the_tables_the_models_declare(db: Database) ->
 def test_upgrade_makes_incidents_declared_before_it_searchable(db: Database) -> None:
     downgrade(db.engine, "0006")
     incident = _incident(db)
-    with db.session() as session:
-        session.add(_event(incident, "1733240000.123456"))
+    # The models are those of the newest schema: the event goes in with the
+    # columns the schema had at 0006.
+    with db.engine.begin() as connection:
+        connection.execute(
+            sqlalchemy.text(
+                "INSERT INTO timelineevent (team_id, incident_id, channel_id, "
+                "message_ts, tagged_by, source, kind, text, posted_at, "
+                "occurred_at, left_out, created_at) VALUES (:team, :incident, "
+                ":channel, :ts, 'U04BOB00002', 'reaction', 'other', "
+                "'checkout 502s', :at, :at, false, :at)"
+            ),
+            {
+                "team": "T0123ABCD",
+                "incident": incident.id,
+                "channel": incident.channel_id,
+                "ts": "1733240000.123456",
+                "at": datetime(2024, 12, 3, 15, 33, 20),
+            },
+        )
 
     upgrade(db.engine)
 
