@@ -20,7 +20,7 @@ from domain.incidents import (
     parse_severity,
 )
 from domain.slack_text import clamp, escape_mrkdwn, slack_date, unescape_slack
-from domain.times import read_when, split_leading_time
+from domain.times import is_only_a_time, read_when, split_leading_time
 from handlers import blocks, follow_up_commands, ids, slack_reads
 from handlers.declare import announce_incident
 from handlers.deps import Deps
@@ -161,7 +161,10 @@ class PirCommand:
         at, text = split_leading_time(
             unescape_slack(rest), base=now, timezone=zone or self.deps.default_timezone
         )
-        if not text:
+        timezone = zone or self.deps.default_timezone
+        if not text or (
+            at is None and is_only_a_time(text, base=now, timezone=timezone)
+        ):
             raise DeclarationError(
                 "Say what happened, e.g. `/pir event 14:02 first alert fired`."
             )

@@ -157,3 +157,25 @@ def monkeypatch_parse():
 def test_stated_moment_is_aware_utc() -> None:
     got = extract_stated_time("at 16:05", posted_at=POSTED, timezone="Europe/Berlin")
     assert got is not None and got.utcoffset() == timedelta(0)
+
+
+def test_a_clock_time_in_the_repeated_hour_is_read_and_never_raises() -> None:
+    # Posted at 03:40 CET on 25 October 2026, an hour after 03:00 CEST
+    # became 02:00 CET: "02:30" is the second 02:30, ten minutes before.
+    posted = datetime(2026, 10, 25, 2, 40, tzinfo=UTC)
+    stated = extract_stated_time(
+        "failed over the primary db at 02:30",
+        posted_at=posted,
+        timezone="Europe/Berlin",
+    )
+    assert stated == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+
+
+def test_a_clock_time_the_clocks_skipped_states_nothing() -> None:
+    posted = datetime(2026, 3, 29, 3, 0, tzinfo=UTC)
+    assert (
+        extract_stated_time(
+            "failed over at 02:30", posted_at=posted, timezone="Europe/Berlin"
+        )
+        is None
+    )

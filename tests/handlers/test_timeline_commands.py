@@ -71,9 +71,16 @@ def test_typed_event_in_the_future_is_refused(declared) -> None:
 
 
 def test_typed_event_needs_words(declared) -> None:
-    declared.command("event", user_id=BOB, channel_id=CHANNEL)
+    for line in ("event", "event 14:02", "event 10 minutes ago"):
+        declared.command(line, user_id=BOB, channel_id=CHANNEL)
+        assert "/pir event 14:02" in _last_response(declared)["text"]
     assert _events(declared) == []
-    assert "/pir event 14:02" in _last_response(declared)["text"]
+
+
+def test_typed_event_in_a_zone_that_cannot_be_read_is_refused(declared) -> None:
+    declared.command("event 14:05 IST first alert", user_id=BOB, channel_id=CHANNEL)
+    assert _events(declared) == []
+    assert "IST" in _last_response(declared)["text"]
 
 
 def test_timeline_is_in_order_in_the_viewers_zone_with_durations(declared) -> None:
