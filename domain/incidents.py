@@ -38,7 +38,12 @@ class Declaration:
     commander_id: str
 
 
-_SEVERITY = re.compile(r"^\s*(?:sev)?\s*[pP]?([1-4])\b\s*", re.I)
+# A leading severity as people write it: P1, p2, [P1], SEV1, Sev-2, sev 3,
+# severity 4, P1: (any number, so that P0 or P5 is refused, not titled).
+_SEVERITY = re.compile(
+    r"^\s*[\[(]?\s*(?:p|sev(?:erity)?[\s-]*)(\d{1,2})\s*[\])]?\s*[:,.-]?(?=\s|$)\s*",
+    re.I,
+)
 _BLANKS = re.compile(r"[ \t\r\n]+")
 _TRAILING_MENTION = re.compile(r"\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*$")
 
@@ -52,8 +57,14 @@ def parse_declaration(text: str, *, declared_by: str) -> Declaration:
     rest = text.strip()
     severity = DEFAULT_SEVERITY
     match = _SEVERITY.match(rest)
-    if match and (rest[: match.end()].strip().upper().startswith(("P", "SEV"))):
-        severity = Severity(f"P{match.group(1)}")
+    if match:
+        number = int(match.group(1))
+        if not 1 <= number <= 4:
+            raise DeclarationError(
+                f"{match.group(0).strip()} is not a severity here: use P1 (the "
+                "worst) to P4, e.g. `/pir declare P1 Site down everywhere`."
+            )
+        severity = Severity(f"P{number}")
         rest = rest[match.end() :]
 
     commander_id = declared_by
@@ -78,7 +89,9 @@ def parse_declaration(text: str, *, declared_by: str) -> Declaration:
     return Declaration(severity=severity, title=title, commander_id=commander_id)
 
 
-_SEVERITY_ONLY = re.compile(r"^\s*(?:sev\s*)?p?([1-4])\s*$", re.I)
+_SEVERITY_ONLY = re.compile(
+    r"^\s*[\[(]?\s*(?:p|sev(?:erity)?[\s-]*)?([1-4])\s*[\])]?\s*$", re.I
+)
 _MENTION_ONLY = re.compile(r"^\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*$")
 
 

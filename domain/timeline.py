@@ -112,7 +112,8 @@ def derive_durations(
 ) -> Durations:
     """Durations measured from the first start or detection event.
 
-    Without either, the incident's declared time is the start. An explicit
+    Without either, the incident's declared time is the start. Time to
+    detect needs a start event: without one it is unknown (None). An explicit
     mitigated or resolved time on the incident wins over tagged events.
     """
     ordered = sorted(events, key=lambda moment: moment.at)
@@ -122,6 +123,10 @@ def derive_durations(
 
     start = first(EventKind.START, EventKind.DETECTION) or declared_at
     detected = first(EventKind.DETECTION)
+    if first(EventKind.START) is None:
+        # Without the moment it began, nothing says how long it went unseen:
+        # "0 s" would claim it was seen at once.
+        detected = None
     acknowledged = first(EventKind.ACKNOWLEDGEMENT)
     mitigated = mitigated_at or first(EventKind.MITIGATION)
     resolved = resolved_at or first(EventKind.RESOLUTION)

@@ -44,3 +44,25 @@ def test_missing_title_is_refused_with_an_example(text: str) -> None:
 def test_overlong_title_is_refused() -> None:
     with pytest.raises(DeclarationError, match="characters"):
         parse_declaration("P1 " + "x" * 300, declared_by="U1")
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "title"),
+    [
+        ("[P1] Checkout down", "P1", "Checkout down"),
+        ("Sev-2 Site slow", "P2", "Site slow"),
+        ("SEV1 Everything", "P1", "Everything"),
+        ("p2: payments", "P2", "payments"),
+        ("severity 4 typo on the status page", "P4", "typo on the status page"),
+        ("PostgreSQL down", "P3", "PostgreSQL down"),
+    ],
+)
+def test_severity_is_read_as_people_write_it(text, severity, title) -> None:
+    declaration = parse_declaration(text, declared_by="U04ALICE001")
+    assert (declaration.severity.value, declaration.title) == (severity, title)
+
+
+@pytest.mark.parametrize("text", ["P0 Site down everywhere", "P5 minor", "sev 7 x"])
+def test_a_severity_out_of_range_is_refused_not_put_in_the_title(text) -> None:
+    with pytest.raises(DeclarationError, match="P1 \\(the worst\\) to P4"):
+        parse_declaration(text, declared_by="U04ALICE001")

@@ -115,3 +115,16 @@ def test_mentions_become_names() -> None:
     names = {"U1": "SRE on call"}.get
     text = "<@U1> see <#C9|inc-payments> <!here> <@U2>"
     assert plain_mentions(text, names) == "@SRE on call see #inc-payments @here @U2"
+
+
+def test_time_to_detect_is_unknown_without_a_start_event() -> None:
+    declared = datetime(2024, 12, 3, 15, 0, tzinfo=UTC)
+    durations = derive_durations(
+        [
+            Moment(kind="detection", at=declared),
+            Moment(kind="mitigation", at=declared + timedelta(minutes=24)),
+        ],
+        declared_at=declared,
+    )
+    assert durations.detect is None
+    assert durations.mitigate == timedelta(minutes=24)
