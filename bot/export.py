@@ -75,14 +75,14 @@ def export_review(
     finally:
         db.dispose()
 
-    name_of = _names(settings, incident.team_id)
+    name_of, names_of = _names(settings, incident.team_id)
     scrub = None
     if redact:
         redactor = Redactor(
             commander_id=incident.commander_id,
             facilitator_id=incident.facilitator_id,
             people=responders,
-            names={user_id: _known_names(name_of, user_id) for user_id in responders},
+            names={user_id: names_of(user_id) for user_id in responders},
         )
         name_of, scrub = redactor.role_of, redactor.scrub
     document = render_document(
@@ -98,19 +98,23 @@ def export_review(
 
 
 def _names(settings: Settings, team_id: str):
-    """A user id's name from Slack when a token is configured, else the id."""
+    """(name_of, names_of): a user id's name and every name they go by, read
+    from Slack when a bot token is configured; without one, the id."""
     token = settings.slack_bot_token
     if token is None or not token.get_secret_value().startswith("xoxb-"):
-        return lambda user_id: user_id
+        return (lambda user_id: user_id), (lambda user_id: [])
     client = build_client(token.get_secret_value(), settings.slack_api_url)
     people = People()
 
-    def name_of(user_id: str) -> str:
-        return people.name_of(client, team_id=team_id, user_id=user_id)
+    def person(user_id: str):
+        return people.person(client, team_id=team_id, user_id=user_id)
 
-    return name_of
+    def names_of(user_id: str) -> list[str]:
+        names = list(person(user_id).names)
+        # First names as written in prose ("Bob said"), capitalised only,
+        # so that a name that is also a word is only taken where it reads
+        # as a name.
+        names += [n.split()[0] for n in names if " " in n and n[0].isupper()]
+        return names
 
-
-def _known_names(name_of, user_id: str) -> list[str]:
-    name = name_of(user_id)
-    return [] if name == user_id else [name]
+    return (lambda user_id: person(user_id).name), names_of

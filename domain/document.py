@@ -72,6 +72,9 @@ class ActionItemLike(Protocol):
     contributing_factor: str | None
 
 
+# Slack's links in message text: <https://host/path|label>, <mailto:a@b|a@b>.
+_SLACK_LINK = re.compile(r"<((?:https?|mailto|ftp):[^|>\s]+)(?:\|([^>]*))?>")
+
 # A table cell is one line; every other character is kept as written
 # (no-break spaces, zero-width joiners, bidi marks and all).
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -91,8 +94,21 @@ class _Writer:
         self.links = links
 
     def words(self, text: str) -> str:
-        readable = unescape_slack(plain_mentions(text, self.name_of))
+        """Slack's markup as Markdown: mentions as names, links as Markdown
+        links (or their labels alone when links are left out), and `<` as
+        `&lt;` so that a message's <script> stays text in any renderer."""
+        readable = plain_mentions(text, self.name_of)
+        readable = _SLACK_LINK.sub(self._link, readable)
+        readable = unescape_slack(readable).replace("<", "&lt;")
         return self.scrub(readable)
+
+    def _link(self, match: re.Match[str]) -> str:
+        url, label = unescape_slack(match.group(1)), match.group(2)
+        if not self.links:
+            return label or "[link removed]"
+        if not label or label == url or label == url.removeprefix("mailto:"):
+            return url.removeprefix("mailto:")
+        return f"[{label}]({url})"
 
     def inline(self, text: str) -> str:
         return _cell(_LINE_BREAKS.sub(" ", self.words(text)).strip())

@@ -30,3 +30,13 @@ class BotNotInChannel(PirError):
             "I am not a member of this channel, so I cannot see its messages. "
             "Invite me first with `/invite @pirbot`, then try again."
         )
+
+
+class NotAPerson(PirError):
+    """A role (commander, facilitator, owner) given to a bot or to someone
+    Slack does not know."""
+
+    def __init__(self, user_id: str, *, is_bot: bool) -> None:
+        self.user_id = user_id
+        reason = "is a bot" if is_bot else "is not someone Slack knows here"
+        super().__init__(f"<@{user_id}> {reason}; choose a person of this workspace.")

@@ -4,7 +4,8 @@ People become roles ("Incident commander", "Review facilitator",
 "Responder 1", ...), in the order they first appear, and user ids, email
 addresses and IP addresses are removed from every text. Names are only
 recognised where the bot knows them (the display and real names it read
-from Slack); a name typed in some other form stays.
+from Slack, and the first word of a full name when it is written with its
+capital); a name typed in some other form stays.
 """
 
 from __future__ import annotations
@@ -55,10 +56,15 @@ class Redactor:
         self._names: list[tuple[re.Pattern[str], str]] = []
         for user_id, known in (names or {}).items():
             role = self.role_of(user_id)
-            for name in sorted(set(known), key=len, reverse=True):
+            for name in known:
                 if len(name) >= 3:
-                    pattern = re.compile(rf"(?<!\w)@?{re.escape(name)}(?!\w)", re.I)
-                    self._names.append((pattern, role))
+                    self._names.append((name, role))
+        # Longest first, so that "Bob Example" goes before "Bob".
+        self._names.sort(key=lambda pair: len(pair[0]), reverse=True)
+        self._patterns = [
+            (re.compile(rf"(?<!\w)@?{re.escape(name)}(?!\w)", _flags(name)), role)
+            for name, role in self._names
+        ]
 
     def role_of(self, user_id: str) -> str:
         """The person's role, giving the next "Responder N" to a newcomer."""
@@ -73,8 +79,16 @@ class Redactor:
         """The text with people as roles and ids, emails and IPs removed."""
         text = _MENTION.sub(lambda m: self.role_of(m.group(1)), text)
         text = _EMAIL.sub(EMAIL_REMOVED, text)
-        for pattern, role in self._names:
+        for pattern, role in self._patterns:
             text = pattern.sub(role, text)
         text = _USER_ID.sub(lambda m: self.role_of(m.group(0)), text)
         text = _IPV4.sub(IP_REMOVED, text)
         return _IPV6.sub(IP_REMOVED, text)
+
+
+def _flags(name: str) -> int:
+    # A capitalised first name is matched as written ("Will", not "will");
+    # full names and handles in any case.
+    if " " not in name and name[:1].isupper() and not name.isupper():
+        return 0
+    return re.I

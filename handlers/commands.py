@@ -142,6 +142,9 @@ class PirCommand:
         self, *, command: dict, rest: str, client: WebClient, respond
     ) -> None:
         commander_id = parse_mention(rest)
+        self.deps.people.require_person(
+            client, team_id=command["team_id"], user_id=commander_id
+        )
         lifecycle.change_incident(
             self.deps.db,
             team_id=command["team_id"],

@@ -17,14 +17,14 @@ from slack_sdk.errors import SlackApiError
 
 from domain import digest, lifecycle, reviewing
 from domain.document import render_review
-from domain.errors import NotAnIncidentChannel, PirError
+from domain.errors import NotAnIncidentChannel, NotAPerson, PirError
 from domain.incidents import parse_mention
 from domain.reviewing import CARD_PENDING, CategoryError, ReviewNotFound
 from domain.slack_text import escape_mrkdwn
 from handlers import slack_reads, values
 from handlers.deps import Deps
 from handlers.errors import after_ack
-from handlers.ids import ReviewAction, View
+from handlers.ids import ReviewAction, ReviewBlock, View
 from handlers.review_views import (
     FormErrors,
     ModalContext,
@@ -268,6 +268,17 @@ class ReviewCard:
         except FormErrors as error:
             ack(response_action="errors", errors=error.errors)
             return
+        known = self.deps.people.cached_person(
+            team_id=body["team"]["id"], user_id=user_id
+        )
+        if known is not None and (known.is_bot or known.is_gone):
+            ack(
+                response_action="errors",
+                errors={
+                    ReviewBlock.ANYONE: str(NotAPerson(user_id, is_bot=known.is_bot))
+                },
+            )
+            return
         ack()
         modal = ModalContext.load(view.get("private_metadata"))
         if modal is None:
@@ -277,9 +288,16 @@ class ReviewCard:
             incident = reviewing.find_incident_by_id(
                 self.deps.db, team_id=body["team"]["id"], incident_id=modal.i
             )
-            self._assign(client, incident, user_id=user_id, by=body["user"]["id"])
+            try:
+                self._assign(client, incident, user_id=user_id, by=body["user"]["id"])
+            except NotAPerson as refused:
+                # The modal is closed by now: the refusal goes by DM.
+                client.chat_postMessage(channel=body["user"]["id"], text=str(refused))
 
     def _assign(self, client, incident: Incident, *, user_id: str, by: str) -> None:
+        self.deps.people.require_person(
+            client, team_id=incident.team_id, user_id=user_id
+        )
         incident = reviewing.assign_facilitator(
             self.deps.db,
             team_id=incident.team_id,

@@ -27,7 +27,7 @@ from domain.reviewing import (
     SectionChanged,
     VagueActionItem,
 )
-from domain.slack_text import clamp, escape_mrkdwn
+from domain.slack_text import clamp, escape_mrkdwn, plain_mentions
 from domain.times import UnreadableDeadline, read_deadline
 from handlers import values
 from handlers.deps import Deps
@@ -63,7 +63,7 @@ FIRST_INPUT = {
     Section.ACTION_ITEMS: ReviewBlock.NOTE,
 }
 # Sections whose words get a hint when they make a person the cause.
-BLAME_CHECKED = (Section.ROOT_CAUSE, Section.COULD_IMPROVE)
+BLAME_CHECKED = (Section.SUMMARY, Section.ROOT_CAUSE, Section.COULD_IMPROVE)
 
 
 class ReviewSections:
@@ -157,6 +157,7 @@ class ReviewSections:
         user_id = body["user"]["id"]
         try:
             content, done = read_section_form(section, view)
+            self._check_category(context.team_id, section, content)
             category_before = reviewing.find_incident_by_id(
                 self.deps.db, team_id=context.team_id, incident_id=modal.i
             ).root_cause_category
@@ -183,7 +184,9 @@ class ReviewSections:
             ack(response_action="errors", errors={FIRST_INPUT[section]: str(gone)})
             return
 
-        hints = _blame_hints(section, content)
+        hints = _blame_hints(
+            section, content, name_of=self._cached_name(context.team_id)
+        )
         if hints:
             ack(
                 response_action="update",
@@ -200,6 +203,30 @@ class ReviewSections:
                 )
                 post_seen_before(self.deps, client, incident)
         self._refresh_home(client, context.team_id, user_id)
+
+    def _cached_name(self, team_id: str):
+        """Names for mentions, from what is known already: before the ack
+        no Web API call is made."""
+
+        def name_of(user_id: str) -> str | None:
+            person = self.deps.people.cached_person(team_id=team_id, user_id=user_id)
+            return person.name if person else None
+
+        return name_of
+
+    def _check_category(self, team_id: str, section: Section, content) -> None:
+        """A root cause's category is one of the workspace's list."""
+        category = getattr(content, "category", None)
+        if section is not Section.ROOT_CAUSE or category is None:
+            return
+        categories = reviewing.root_cause_categories(self.deps.db, team_id=team_id)
+        if category not in categories:
+            raise FormErrors(
+                {
+                    ReviewBlock.CATEGORY: "Choose one of this workspace's "
+                    "categories; `/pir categories add <name>` adds one."
+                }
+            )
 
     def _send_copy(self, client: WebClient, user_id: str, section, content) -> None:
         """What someone typed into a section another person saved first."""
@@ -502,7 +529,7 @@ class ReviewSections:
             self.home.publish(client, team_id=team_id, user_id=user_id)
 
 
-def _blame_hints(section: Section, content) -> dict:
+def _blame_hints(section: Section, content, *, name_of) -> dict:
     if section not in BLAME_CHECKED:
         return {}
     hints = {}
@@ -510,10 +537,16 @@ def _blame_hints(section: Section, content) -> dict:
         fields = {"Trigger": [content.trigger]}
         fields["Contributing factors"] = content.contributing_factors
         fields["Five whys"] = content.whys
+    elif section is Section.SUMMARY:
+        fields = {"Summary": [content.summary]}
     else:
         fields = {"What could be improved": content.items}
     for where, texts in fields.items():
-        findings = [finding for text in texts for finding in check_blame(text)]
+        findings = [
+            finding
+            for text in texts
+            for finding in check_blame(plain_mentions(text, name_of))
+        ]
         if findings:
             hints[where] = findings
     return hints

@@ -12,7 +12,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from domain.errors import BotNotInChannel
+from domain.errors import BotNotInChannel, NotAPerson
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,18 @@ class Person:
     timezone: str | None
     is_gone: bool = False
     is_bot: bool = False
+    # Every name the person goes by in Slack (real, display, handle).
+    names: tuple[str, ...] = ()
+
+
+def _names_of(user: dict, profile: dict) -> tuple[str, ...]:
+    found = [
+        profile.get("real_name"),
+        user.get("real_name"),
+        profile.get("display_name"),
+        user.get("name"),
+    ]
+    return tuple(dict.fromkeys(n for n in found if isinstance(n, str) and n))
 
 
 # What users.info answers for someone who is not (or no longer) there.
@@ -131,6 +143,7 @@ class People:
                 timezone=user.get("tz") or None,
                 is_gone=bool(user.get("deleted")),
                 is_bot=bool(user.get("is_bot") or user.get("is_app_user")),
+                names=_names_of(user, profile),
             )
         except SlackApiError as error:
             reason = error.response.get("error")
@@ -145,6 +158,13 @@ class People:
         self._people[key] = (self._clock(), person)
         return person
 
+    def cached_person(self, *, team_id: str, user_id: str) -> Person | None:
+        """The person if known already, without asking Slack."""
+        cached = self._people.get((team_id, user_id))
+        if cached is None or self._clock() - cached[0] >= self.TTL_SECONDS:
+            return None
+        return cached[1]
+
     def cached_zone(self, *, team_id: str, user_id: str) -> str | None:
         """The user's zone if it is known already, without asking Slack:
         for code that must answer before it may call the Web API."""
@@ -152,6 +172,14 @@ class People:
         if cached is None or self._clock() - cached[0] >= self.TTL_SECONDS:
             return None
         return cached[1].timezone
+
+    def require_person(self, client: WebClient, *, team_id: str, user_id: str):
+        """The person, for a role only a person can have. Raises NotAPerson
+        for a bot or someone Slack does not know (left, or not here)."""
+        person = self.person(client, team_id=team_id, user_id=user_id)
+        if person.is_bot or person.is_gone:
+            raise NotAPerson(user_id, is_bot=person.is_bot)
+        return person
 
     def zone_of(self, client: WebClient, *, team_id: str, user_id: str) -> str | None:
         """The user's IANA zone, or None when Slack does not know the user."""

@@ -208,3 +208,42 @@ def test_unwritten_sections_say_so() -> None:
     document = render_review(Incident(), [], timezone="UTC")
     assert document.count("_Not written yet._") == 5
     assert "_No action items._" in document
+
+
+def test_slack_links_become_markdown_and_html_stays_text() -> None:
+    event = Event(
+        "investigation",
+        "see <https://grafana.internal.acme.example/d/abc|the dashboard>, mail "
+        "<mailto:oncall@acme.example|oncall@acme.example>; "
+        "&lt;script&gt;x&lt;/script&gt;",
+        _at(0, 40),
+    )
+    document = render_review(Incident(), [event], timezone="UTC", name_of=NAMES.get)
+    assert "[the dashboard](https://grafana.internal.acme.example/d/abc)" in document
+    assert "mail oncall@acme.example;" in document
+    assert "<script>" not in document and "&lt;script>" in document
+
+
+def test_redacted_links_keep_their_label_and_lose_their_address() -> None:
+    event = Event(
+        "investigation",
+        "see <https://grafana.internal.acme.example/d/abc|the dashboard> and "
+        "<https://10.0.0.7/status>; Bob says hi, so does bob",
+        _at(0, 40),
+    )
+    redactor = Redactor(
+        commander_id=ALICE,
+        facilitator_id=CAROL,
+        names={BOB: ["Bob Example", "bob", "Bob"]},
+    )
+    document = render_review(
+        Incident(),
+        [event],
+        timezone="UTC",
+        name_of=redactor.role_of,
+        scrub=redactor.scrub,
+        links=False,
+    )
+    assert "grafana.internal" not in document and "10.0.0.7" not in document
+    assert "see the dashboard and [link removed]" in document
+    assert "Bob" not in document and "bob" not in document

@@ -567,3 +567,38 @@ def test_a_slack_edit_after_curation_leaves_the_review_as_curated(declared, alic
     )
     (event,) = _review(declared).events
     assert event.text == "Restarted all 12 api pods"
+
+
+def test_a_bot_or_an_unknown_user_cannot_facilitate_or_command(declared, alice):
+    alice.command("facilitator <@U07PIRBOT01|pirbot>")
+    assert "is a bot" in declared.standin.calls_to("response_url")[-1].args["text"]
+    alice.command("commander <@U0NOBODY001>")
+    assert (
+        "not someone Slack knows"
+        in (declared.standin.calls_to("response_url")[-1].args["text"])
+    )
+    incident = _incident(declared)
+    assert (incident.facilitator_id, incident.commander_id) == (None, ALICE)
+
+
+def test_blaming_summary_gets_a_hint_naming_the_person(declared, alice) -> None:
+    alice.command("review")
+    reply = alice.submit(
+        alice.edit_section("summary"),
+        **{ReviewBlock.SUMMARY: reviewer.text(f"<@{BOB}> pushed a bad deploy.")},
+    )
+    hints = json.dumps(reply.json()["view"]["blocks"])
+    assert "pushed" in hints and "&lt;@" not in hints
+
+
+def test_a_category_outside_the_workspace_list_is_refused(declared, alice) -> None:
+    alice.command("review")
+    reply = alice.submit(
+        alice.edit_section("root_cause"),
+        **{
+            ReviewBlock.TRIGGER: reviewer.text("A config push"),
+            ReviewBlock.CATEGORY: reviewer.option("aliens"),
+        },
+    )
+    assert "categories" in _errors(reply)[ReviewBlock.CATEGORY]
+    assert _incident(declared).root_cause_category is None
