@@ -121,6 +121,11 @@ def mark_review_held(
         )
         if incident is None:
             raise NotAnIncidentChannel(channel_id)
+        if incident.resolved_at is None:
+            raise ReviewTimeRefused(
+                "The incident is not resolved yet: mark it with `/pir resolved`, "
+                "then hold its review."
+            )
         if at < incident.declared_at - CLOCK_SLACK:
             raise ReviewTimeRefused(
                 "That is before the incident was declared; check the time."

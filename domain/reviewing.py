@@ -553,6 +553,19 @@ def _store_categories(db: Database, *, team_id: str, categories) -> list[str]:
     return list(categories or DEFAULT_CATEGORIES)
 
 
+def has_words(db: Database, *, incident: Incident) -> bool:
+    """Whether anything of the review is written: a saved section or an
+    action item."""
+    with db.reading() as session:
+        sections = reviews.list_sections(
+            session, team_id=incident.team_id, incident_id=incident.id
+        )
+        items = reviews.list_action_items(
+            session, team_id=incident.team_id, incident_id=incident.id
+        )
+    return any(section.version for section in sections) or bool(items)
+
+
 def mark_published(
     db: Database, *, team_id: str, incident_id: int, at: datetime, held: bool
 ) -> Incident:

@@ -325,6 +325,16 @@ class ReviewCard:
                 "to share it and mark the review held."
             )
         incident = self._incident_of(command)
+        if words and incident.resolved_at is None:
+            raise PirError(
+                "The incident is not resolved yet, so its review cannot be held: "
+                "mark it with `/pir resolved`, or publish a draft with `/pir publish`."
+            )
+        if not reviewing.has_words(self.deps.db, incident=incident):
+            raise PirError(
+                "Nothing is written in this review yet: fill a section from the "
+                "card (`/pir review`) before publishing it."
+            )
         now = self.deps.now()
         held_at = incident.review_held_at or (now if words else None)
         document = self.document(client, incident, held_at=held_at)
@@ -341,7 +351,12 @@ class ReviewCard:
                     filename=filename,
                     title=title[:250],
                     initial_comment=f"<@{user_id}> published the review of "
-                    f"*{escape_mrkdwn(incident.title)}*.",
+                    f"*{escape_mrkdwn(incident.title)}*"
+                    + (
+                        " (a draft: the incident is not resolved yet)."
+                        if incident.resolved_at is None
+                        else "."
+                    ),
                 )
                 shared_in.append(channel_id)
             except SlackApiError as error:

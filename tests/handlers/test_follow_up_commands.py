@@ -95,7 +95,20 @@ def test_schedule_outside_an_incident_channel_is_refused(bot) -> None:
     assert "not an incident channel" in _answer(bot)["text"]
 
 
-def test_held_records_the_review_and_says_so_in_the_channel(declared) -> None:
+@pytest.fixture
+def resolved(declared) -> LocalBot:
+    declared.command("resolved", user_id=ALICE, channel_id=CHANNEL)
+    return declared
+
+
+def test_held_is_refused_while_the_incident_is_not_resolved(declared) -> None:
+    declared.command("held", user_id=ALICE, channel_id=CHANNEL)
+    assert "not resolved yet" in _answer(declared)["text"]
+    assert _incident(declared).review_held_at is None
+
+
+def test_held_records_the_review_and_says_so_in_the_channel(resolved) -> None:
+    declared = resolved
     declared.command("held", user_id=ALICE, channel_id=CHANNEL)
     assert _incident(declared).review_held_at == NOW
     answer = _answer(declared)
@@ -103,12 +116,14 @@ def test_held_records_the_review_and_says_so_in_the_channel(declared) -> None:
     assert "No more reminders" in answer["text"]
 
 
-def test_held_with_a_time_reads_it_in_the_callers_zone(declared) -> None:
+def test_held_with_a_time_reads_it_in_the_callers_zone(resolved) -> None:
+    declared = resolved
     declared.command("held 10:00", user_id=BOB, channel_id=CHANNEL)
     assert _incident(declared).review_held_at == datetime(2024, 12, 3, 15, tzinfo=UTC)
 
 
-def test_held_refuses_a_time_to_come_or_before_the_incident(declared) -> None:
+def test_held_refuses_a_time_to_come_or_before_the_incident(resolved) -> None:
+    declared = resolved
     declared.command("held tomorrow 10:00", user_id=ALICE, channel_id=CHANNEL)
     assert "still to come" in _answer(declared)["text"]
     declared.command("held 14:30", user_id=ALICE, channel_id=CHANNEL)

@@ -372,11 +372,8 @@ def test_publish_shares_the_document_and_marks_the_review_held(declared, alice):
         "C07REVIEWS01", name="incident-reviews", members=[ALICE]
     )
     alice.command("reviews-channel <#C07REVIEWS01|incident-reviews>")
-    alice.command("review")
-    alice.submit(
-        alice.edit_section("summary"),
-        **{ReviewBlock.SUMMARY: reviewer.text("Checkout failed & recovered.")},
-    )
+    declared.command("resolved", user_id=ALICE, channel_id=CHANNEL)
+    _write_summary(alice, "Checkout failed & recovered.")
     alice.command("publish held")
 
     for channel in (CHANNEL, "C07REVIEWS01"):
@@ -398,9 +395,49 @@ def test_private_incidents_review_stays_in_its_channel(declared, alice) -> None:
         incident.is_private = True
         session.add(incident)
     alice.command("reviews-channel <#C07REVIEWS01|incident-reviews>")
+    _write_summary(alice, "Checkout failed for an hour.")
     alice.command("publish")
     assert len(declared.standin.shared_files(CHANNEL)) == 1
     assert declared.standin.shared_files("C07REVIEWS01") == []
+
+
+def test_publish_refuses_an_empty_review(declared, alice) -> None:
+    alice.command("publish")
+
+    assert "Nothing is written" in _last_answer(declared)
+    assert declared.standin.shared_files(CHANNEL) == []
+    assert _incident(declared).review_published_at is None
+
+
+def test_publish_held_refuses_an_unresolved_incident(declared, alice) -> None:
+    _write_summary(alice, "Checkout failed for an hour.")
+    alice.command("publish held")
+
+    assert "not resolved yet" in _last_answer(declared)
+    assert declared.standin.shared_files(CHANNEL) == []
+    assert _incident(declared).review_held_at is None
+
+
+def test_a_draft_of_an_unresolved_incident_says_so(declared, alice) -> None:
+    _write_summary(alice, "Checkout failed for an hour.")
+    alice.command("publish")
+
+    (message,) = [
+        m for m in declared.standin.messages(CHANNEL) if m.get("files")
+    ]
+    assert "a draft: the incident is not resolved yet" in message["text"]
+    assert _incident(declared).review_held_at is None
+
+
+def _last_answer(bot) -> str:
+    return bot.standin.calls_to("response_url")[-1].args["text"]
+
+
+def _write_summary(alice, summary: str) -> None:
+    alice.command("review")
+    alice.submit(
+        alice.edit_section("summary"), **{ReviewBlock.SUMMARY: reviewer.text(summary)}
+    )
 
 
 def test_categories_can_be_added_and_removed(declared, alice) -> None:
@@ -519,6 +556,7 @@ def test_scheduling_and_holding_the_review_show_on_the_card(declared, alice):
     alice.command("review")
     alice.command("schedule tomorrow 15:00")
     assert "not scheduled" not in json.dumps(alice.card()["blocks"][1])
+    declared.command("resolved", user_id=ALICE, channel_id=CHANNEL)
     alice.command("held")
     assert "held" in json.dumps(alice.card()["blocks"][1])
 

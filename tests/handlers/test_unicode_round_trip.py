@@ -51,8 +51,11 @@ def test_odd_unicode_survives_store_and_document(bot) -> None:
     assert events["reaction"].text == ODD
     assert events["command"].text == readable
     assert events["shortcut"].note == ODD
-    assert f"# Incident review: {readable}" in document
-    assert document.count(readable) == 4  # the title, two texts and the note
+    # Every character as typed; only "<" is written as "&lt;", so that no
+    # Markdown renderer takes a message's <tag> for HTML.
+    as_markdown = readable.replace("<", "&lt;")
+    assert f"# Incident review: {as_markdown}" in document
+    assert document.count(as_markdown) == 4  # the title, two texts and the note
 
 
 def _add_with_note(bot, message: dict, *, note: str) -> None:
