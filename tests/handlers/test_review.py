@@ -422,9 +422,7 @@ def test_a_draft_of_an_unresolved_incident_says_so(declared, alice) -> None:
     _write_summary(alice, "Checkout failed for an hour.")
     alice.command("publish")
 
-    (message,) = [
-        m for m in declared.standin.messages(CHANNEL) if m.get("files")
-    ]
+    (message,) = [m for m in declared.standin.messages(CHANNEL) if m.get("files")]
     assert "a draft: the incident is not resolved yet" in message["text"]
     assert _incident(declared).review_held_at is None
 
