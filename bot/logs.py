@@ -38,7 +38,10 @@ def configure_logging(level: str = "INFO", fmt: LogFormat = LogFormat.TEXT) -> N
     root.setLevel(level.upper())
     # Bolt and the SDK log every request body at debug level: message text
     # of incident channels must not reach the logs unless asked for.
-    for noisy in ("slack_bolt", "slack_sdk", "apscheduler", "urllib3"):
+    for noisy in ("slack_bolt", "slack_sdk", "urllib3"):
         logging.getLogger(noisy).setLevel(max(root.level, logging.INFO))
+    # APScheduler tells every run of the minute tick at info level; the tick
+    # logs what it posted itself.
+    logging.getLogger("apscheduler").setLevel(max(root.level, logging.WARNING))
     # Alembic tells every step of an up-to-date schema at info level.
     logging.getLogger("alembic").setLevel(max(root.level, logging.WARNING))

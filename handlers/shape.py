@@ -365,6 +365,9 @@ class RequestScreen:
         timestamp: str | None,
         signature: str | None,
     ) -> Verdict:
+        # The SDK's verifier raises on a timestamp that is not a number.
+        if not (timestamp or "").isdecimal():
+            return Verdict.FORGED
         if not self._verifier.is_valid(raw, timestamp, signature):
             return Verdict.FORGED
         body: Any = None

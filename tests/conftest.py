@@ -105,3 +105,20 @@ def sqlite_db(tmp_path, sqlite_template) -> Iterator[Database]:
     database = Database(f"sqlite:///{path}")
     yield database
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """Give back the root logger's handlers after each test.
+
+    `bot.logs.configure_logging` (run by CLI tests) points the root logger at
+    the sys.stderr of that moment, which pytest closes when the test ends; a
+    listener thread still finishing would then log into a closed file.
+    """
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

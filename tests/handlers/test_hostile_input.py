@@ -211,13 +211,17 @@ def test_hostile_requests_raise_nothing_and_change_no_other_workspace(
 
 
 def _forge(draw, sender, body: bytes) -> tuple[dict[str, str], str]:
-    """Headers with a bad signature, or a good one on a stale timestamp."""
+    """Headers with a bad signature, or a good one on a stale timestamp or on
+    a timestamp that is not a number."""
     now = int(time.time())
-    kind = draw(
-        st.sampled_from(
-            ["random", "empty", "missing", "other version", "other body", "stale"]
-        )
-    )
+    kinds = ["random", "empty", "missing", "other version", "other body", "stale"]
+    kind = draw(st.sampled_from([*kinds, "odd timestamp"]))
+    if kind == "odd timestamp":
+        sent_at = draw(st.sampled_from(["", "soon", "1.5e9", f"{now}.5", "-1"]))
+        return {
+            "X-Slack-Request-Timestamp": sent_at,
+            "X-Slack-Signature": sign(sender.signing_secret, sent_at, body),
+        }, kind
     if kind == "stale":
         shift = draw(st.integers(min_value=301, max_value=10**7))
         sent_at = str(now + draw(st.sampled_from([-1, 1])) * shift)
