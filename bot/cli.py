@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -14,6 +15,7 @@ from pathlib import Path
 from slack_bolt.error import BoltError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from bot import preflight
 from bot.app import build_app, build_client
 from bot.health import Health
 from bot.logs import configure_logging
@@ -46,6 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`pirbot metrics | head`): nothing is wrong,
+        # and Python must not complain when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
         help="serve POST /slack/events over HTTP instead of Socket Mode",
     )
     run.add_argument("--host", default="0.0.0.0", help="HTTP address (default all)")
-    run.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    run.add_argument(
+        "--port", type=_port, default=3000, help="HTTP port (default 3000)"
+    )
     run.add_argument(
         "--no-scheduler",
         action="store_true",
@@ -134,6 +143,12 @@ def _add_metrics_command(commands) -> None:
     report.set_defaults(run=_metrics)
 
 
+def _port(text: str) -> int:
+    if not text.isdecimal() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port from 1 to 65535")
+    return int(text)
+
+
 def _configured() -> Settings:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -142,16 +157,14 @@ def _configured() -> Settings:
 
 def _db_upgrade(_args: argparse.Namespace) -> int:
     settings = _configured()
-    database = Database(settings.database_url)
-    database.upgrade()
-    database.dispose()
+    preflight.open_database(settings).dispose()
     return 0
 
 
 def _metrics(args: argparse.Namespace) -> int:
     """Print one workspace's figures. Logging is left unconfigured: the
     report is the output, and warnings still reach stderr."""
-    database = Database(load_settings().database_url)
+    database = preflight.open_database(load_settings(), existing_only=True)
     try:
         workspace = _chosen_workspace(database, args.team)
         try:
@@ -202,14 +215,39 @@ def _run(args: argparse.Namespace) -> int:
     else:
         settings.require_socket_mode_tokens()
 
-    database = Database(
-        settings.database_url, default_timezone=settings.default_timezone
-    )
-    database.upgrade()
+    database = preflight.open_database(settings)
     deps = Deps(db=database, default_timezone=settings.default_timezone)
     client = build_client(
         settings.slack_bot_token.get_secret_value(), settings.slack_api_url
     )
+    try:
+        preflight.check_bot_token(client, settings)
+        server, ticker = _assemble(args, settings, deps, client)
+    except BaseException:
+        database.dispose()
+        raise
+    stop = threading.Event()
+    _stop_on_signals(stop)
+
+    try:
+        if args.http:
+            server.start_in_thread()
+        else:
+            _connect_socket_mode(server)
+        if ticker is not None:
+            ticker.start()
+        stop.wait()
+    finally:
+        logger.info("Stopping")
+        server.stop()
+        if ticker is not None:
+            ticker.shutdown()
+        database.dispose()
+    return 0
+
+
+def _assemble(args: argparse.Namespace, settings: Settings, deps: Deps, client):
+    """The server and the scheduler's ticker (None without the scheduler)."""
     ticker = None
     if not args.no_scheduler:
         jobs = build_jobs(
@@ -219,29 +257,20 @@ def _run(args: argparse.Namespace) -> int:
             claim_timeout=timedelta(seconds=settings.scheduler_claim_timeout_seconds),
         )
         ticker = Ticker(jobs)
-    health = Health(database, ticker=ticker)
+    health = Health(deps.db, ticker=ticker)
     app = _build_checked_app(
         deps, client, settings, socket_mode=not args.http, health=health
     )
-    server = _make_server(app, args, settings, health)
-    stop = threading.Event()
-    _stop_on_signals(stop)
+    return _make_server(app, args, settings, health), ticker
 
-    if ticker is not None:
-        ticker.start()
+
+def _connect_socket_mode(connection) -> None:
+    from slack_sdk.errors import SlackApiError
+
     try:
-        if args.http:
-            server.start_in_thread()
-        else:
-            server.serve()
-        stop.wait()
-    finally:
-        logger.info("Stopping")
-        server.stop()
-        if ticker is not None:
-            ticker.shutdown()
-        database.dispose()
-    return 0
+        connection.serve()
+    except (SlackApiError, OSError) as error:
+        raise preflight.socket_mode_refused(error) from None
 
 
 def _build_checked_app(
@@ -270,13 +299,16 @@ def _make_server(app, args: argparse.Namespace, settings: Settings, health: Heal
 
     if args.http:
         secret = settings.slack_signing_secret.get_secret_value()
-        return HttpServer(
-            app,
-            host=args.host,
-            port=args.port,
-            health=health,
-            screen=RequestScreen(secret),
-        )
+        try:
+            return HttpServer(
+                app,
+                host=args.host,
+                port=args.port,
+                health=health,
+                screen=RequestScreen(secret),
+            )
+        except OSError as error:
+            raise preflight.port_refused(args.host, args.port, error) from None
     return SocketModeConnection(
         app, app_token=settings.slack_app_token.get_secret_value(), in_shape=in_shape
     )

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from bot.app import build_client
+from bot.preflight import open_database
 from bot.settings import ConfigError, Settings
 from domain import digest, lifecycle, reviewing
 from domain.redact import Redactor
@@ -60,9 +61,8 @@ def export_review(
     output: Path | None = None,
 ) -> str:
     """The review document of `target`, written to `output` when given."""
-    db = Database(settings.database_url, default_timezone=settings.default_timezone)
+    db = open_database(settings, existing_only=True)
     try:
-        db.upgrade()
         incident = find_incident(db, target, team_id=team_id)
         review = reviewing.load_review(
             db,
@@ -93,7 +93,13 @@ def export_review(
         links=not redact,
     )
     if output is not None:
-        output.write_text(document, encoding="utf-8")
+        try:
+            output.write_text(document, encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(
+                f"Could not write {output} ({error.strerror or error}): check "
+                "that its folder exists and can be written."
+            ) from None
     return document
 
 

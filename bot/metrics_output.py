@@ -81,7 +81,7 @@ def _table(report: MetricsReport, rows: list[FigureRow]) -> str:
         f"Review metrics, {period.label} "
         f"({period.since.astimezone(UTC):%Y-%m-%d %H:%M} to "
         f"{period.until.astimezone(UTC):%Y-%m-%d %H:%M} UTC): "
-        f"{report.incidents} incidents declared"
+        f"{report.incidents} incident{'' if report.incidents == 1 else 's'} declared"
     )
     out = [title, "", render(header), render(["-" * w for w in widths])]
     out += [render(line) for line in lines]

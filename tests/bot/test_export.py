@@ -76,3 +76,14 @@ def test_unknown_incident_is_one_sentence_and_exit_2(stored, capsys) -> None:
     last = error.strip().splitlines()[-1]
     assert last.startswith("pirbot: no incident is known by '#nope'")
     assert "Traceback" not in error
+
+
+def test_export_to_a_folder_that_does_not_exist_is_one_sentence(
+    stored, tmp_path, capsys
+) -> None:
+    target = tmp_path / "no-such-folder" / "review.md"
+
+    assert cli.main(["export", "C07INC12345", "-o", str(target)]) == cli.EXIT_CONFIG
+
+    said = capsys.readouterr().err
+    assert f"Could not write {target}" in said and "Traceback" not in said
