@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError
 
 from bot import reviewer
 from bot.local import LocalBot
@@ -49,11 +50,24 @@ EXAMPLE = "waf-cpu-exhaustion.json"
 # --- The incident file ----------------------------------------------------------
 
 
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not an IANA time zone name such as Europe/Berlin"
+        ) from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+
+
 class Responder(BaseModel):
     id: str
     name: str
     real_name: str | None = None
-    tz: str = "UTC"
+    tz: TimeZoneName = "UTC"
 
 
 class Integration(BaseModel):
@@ -65,7 +79,7 @@ class Workspace(BaseModel):
     team_id: str = "T0123ABCD"
     domain: str = "acme-eng"
     name: str = "Acme Eng"
-    timezone: str = "UTC"
+    timezone: TimeZoneName = "UTC"
 
 
 class Channel(BaseModel):
@@ -227,9 +241,13 @@ class Replay:
         fills every section in its modal and publishes the review."""
         last = self.incident.steps[-1].at
         self.clock.current = entry.at or last + timedelta(days=1)
-        commander = next(
-            (s.user for s in self.incident.steps if isinstance(s, CommandStep)), None
-        )
+        stored, _events = _stored_timeline(self.incident, self.bot.db)
+        if stored is None:
+            raise ConfigError(
+                "the file has a review, but no step declares the incident "
+                "(a command step with the text 'declare P2 <title>')"
+            )
+        commander = stored.commander_id
         channel_id = self.incident.channel.id
         lead = SimulatedPerson(self.bot, commander, channel_id=channel_id)
         facilitator = SimulatedPerson(
@@ -250,7 +268,9 @@ class Replay:
             values[ReviewBlock.DONE] = reviewer.ticked("done")
             _expect_saved(facilitator.submit(modal, **values), section)
         self._action_items(facilitator, entry.action_items)
-        _expect_saved(facilitator.command("publish held"), "publish")
+        # An incident still open is published as a draft, its review not held.
+        held = stored.resolved_at is not None
+        facilitator.command("publish held" if held else "publish")
 
     def _action_items(
         self, facilitator: SimulatedPerson, items: list[ActionItemEntry]
@@ -438,11 +458,14 @@ def _section_entries(entry: ReviewEntry) -> list[tuple[str, dict]]:
 
 
 def _expect_saved(reply, what: str) -> None:
-    """A submission the demo makes must be taken (a hint is fine)."""
+    """A submission the demo makes must be taken (a hint is fine); one the
+    bot refuses is a mistake in the file, told with the bot's own words."""
     if reply.status != 200:
         raise RuntimeError(f"the {what} step was answered {reply.status}")
-    if reply.body and '"errors"' in reply.body:
-        raise RuntimeError(f"the {what} step was refused: {reply.body[:300]}")
+    answer = reply.json() if reply.body.strip().startswith("{") else {}
+    if answer.get("response_action") == "errors":
+        said = "; ".join(str(text) for text in answer.get("errors", {}).values())
+        raise ConfigError(f"the review's {what} was refused: {said}")
 
 
 def seed_workspace(standin: SlackStandIn, incident: IncidentFile) -> None:

@@ -69,6 +69,53 @@ def test_a_missing_incident_file_is_a_clear_error(tmp_path) -> None:
         demo.load_incident(tmp_path / "nope.json")
 
 
+def _edited_example(example: dict, tmp_path, change) -> demo.IncidentFile:
+    edited = json.loads(json.dumps(example))
+    change(edited)
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(edited), encoding="utf-8")
+    return demo.load_incident(path)
+
+
+def test_an_unknown_time_zone_in_the_file_is_named(example, tmp_path) -> None:
+    def zone(edited):
+        edited["responders"][0]["tz"] = "Mars/Olympus"
+
+    with pytest.raises(ConfigError, match="responders.0.tz.*Mars/Olympus"):
+        _edited_example(example, tmp_path, zone)
+
+
+def test_a_review_without_a_declared_incident_is_named(example, tmp_path) -> None:
+    def undeclared(edited):
+        edited["steps"] = [s for s in edited["steps"] if s["type"] != "command"]
+
+    incident = _edited_example(example, tmp_path, undeclared)
+    with pytest.raises(ConfigError, match="no step declares the incident"):
+        demo.replay_incident(incident)
+
+
+def test_an_action_item_deadline_the_bot_refuses_is_told(example, tmp_path) -> None:
+    def unreadable(edited):
+        edited["review"]["action_items"][0]["deadline"] = "when pigs fly"
+
+    incident = _edited_example(example, tmp_path, unreadable)
+    with pytest.raises(ConfigError, match="action item was refused: .*pigs fly.* date"):
+        demo.replay_incident(incident)
+
+
+def test_an_open_incident_is_published_as_a_draft(example, tmp_path) -> None:
+    def still_open(edited):
+        edited["steps"] = [
+            s for s in edited["steps"] if not s.get("text", "").startswith("resolved")
+        ]
+
+    result = demo.replay_incident(_edited_example(example, tmp_path, still_open))
+
+    assert result.incident.resolved_at is None
+    assert result.incident.review_held_at is None
+    assert result.document.startswith("# Incident review: Global 502 errors")
+
+
 def test_review_filled_through_the_modals_has_every_section(example, replayed):
     document = replayed.document
     for heading in (
