@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
@@ -33,12 +33,20 @@ class ReactionTags:
         self.deps = deps
 
     def handle_tag_reaction(
-        self, event: dict, context: BoltContext, client: WebClient
+        self,
+        event: dict,
+        context: BoltContext,
+        client: WebClient,
+        request: BoltRequest,
     ) -> None:
         """A tagging reaction puts the message on the incident's timeline once.
 
         In a channel that is not an incident yet the tag is kept for when one
         is declared, and the first person to tag there is asked to declare.
+        A redelivery of the event (Slack retries one it thinks was not
+        answered) counts only while the reaction is still on the message:
+        a retry that arrives after the reaction was taken off must not put
+        the tag back.
         """
         item = event.get("item") or {}
         if item.get("type") != "message" or not context.team_id:
@@ -61,6 +69,7 @@ class ReactionTags:
             ts=ts,
             user_id=user_id,
             reaction=base_reaction(event["reaction"]),
+            redelivered=bool(request.headers.get("x-slack-retry-num")),
         )
         if outcome is capture.Outcome.NOT_AN_INCIDENT:
             ask = capture.hold_tag(
@@ -108,10 +117,12 @@ def capture_tag(
     ts: str,
     user_id: str,
     reaction: str,
+    redelivered: bool = False,
 ) -> capture.Outcome | None:
     """Put a message tagged with `reaction` on its incident's timeline and
     confirm it quietly. None when there is nothing to capture: the message
-    is gone, or it is the bot's own."""
+    is gone, or it is the bot's own, or (`redelivered`) the reaction is no
+    longer on it."""
     team_id = context.team_id
     if lifecycle.find_incident(deps.db, team_id=team_id, channel_id=channel_id) is None:
         return capture.Outcome.NOT_AN_INCIDENT
@@ -120,6 +131,13 @@ def capture_tag(
         logger.info("Tagged message %s in %s is gone; nothing captured", ts, channel_id)
         return None
     if is_own_message(message, context):
+        return None
+    if redelivered and not still_reacted(message, reaction=reaction, user_id=user_id):
+        logger.info(
+            "Redelivered tag of %s in %s is no longer on the message; not captured",
+            ts,
+            channel_id,
+        )
         return None
 
     text = message_text(message)
@@ -152,6 +170,20 @@ def capture_tag(
     if result.outcome is capture.Outcome.CAPTURED:
         confirm_tag(client, channel_id=channel_id, ts=ts)
     return result.outcome
+
+
+def still_reacted(message: dict, *, reaction: str, user_id: str) -> bool:
+    """Whether `user_id`'s `reaction` is on the message as Slack returned it.
+
+    Slack lists at most some of the people behind a popular reaction; when
+    the list is cut short, the reaction is taken to be still there.
+    """
+    for shown in message.get("reactions") or []:
+        if base_reaction(str(shown.get("name", ""))) != reaction:
+            continue
+        users = shown.get("users") or []
+        return user_id in users or len(users) < int(shown.get("count") or 0)
+    return False
 
 
 def ask_to_declare(client: WebClient, *, channel_id: str, user_id: str) -> None:

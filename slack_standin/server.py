@@ -905,6 +905,21 @@ class SlackStandIn:
             message = self._channel_by_id(channel_id).messages[ts]
             self._react(message, name, user)
 
+    def remove_reaction(
+        self, channel_id: str, ts: str, name: str, *, user: str
+    ) -> None:
+        """Take `user`'s reaction off the message, as a person would."""
+        with self._lock:
+            message = self._channel_by_id(channel_id).messages[ts]
+            reactions = message.get("reactions") or []
+            for reaction in reactions:
+                if reaction["name"] == name and user in reaction["users"]:
+                    reaction["users"].remove(user)
+                    reaction["count"] -= 1
+            message["reactions"] = [r for r in reactions if r["count"] > 0]
+            if not message["reactions"]:
+                del message["reactions"]
+
     def pin_message(self, channel_id: str, ts: str, *, user: str) -> None:
         with self._lock:
             channel = self._channel_by_id(channel_id)

@@ -75,6 +75,36 @@ def test_slack_retry_of_the_same_event_makes_no_second_event(declared) -> None:
     assert len(declared.standin.calls_to("reactions.add")) == 1
 
 
+def test_a_late_retry_does_not_put_back_a_tag_taken_off(declared) -> None:
+    message = declared.standin.add_message(CHANNEL, user=ALICE, text="db failover")
+    declared.standin.add_reaction(CHANNEL, message["ts"], "pushpin", user=BOB)
+    event = payloads.reaction_added(
+        user=BOB, reaction="pushpin", channel=CHANNEL, ts=message["ts"]
+    )
+    declared.event(event, event_id="Ev07LATE00001")
+    declared.standin.remove_reaction(CHANNEL, message["ts"], "pushpin", user=BOB)
+    _untag(declared, message["ts"])
+    assert _events(declared) == []
+
+    declared.event(event, event_id="Ev07LATE00001", retry_num=2)
+
+    assert _events(declared) == []
+
+
+def test_a_retry_whose_first_delivery_was_lost_still_captures(declared) -> None:
+    message = declared.standin.add_message(CHANNEL, user=ALICE, text="db failover")
+    declared.standin.add_reaction(CHANNEL, message["ts"], "pushpin", user=CAROL)
+    declared.standin.add_reaction(CHANNEL, message["ts"], "pushpin", user=BOB)
+    event = payloads.reaction_added(
+        user=BOB, reaction="pushpin", channel=CHANNEL, ts=message["ts"]
+    )
+
+    declared.event(event, event_id="Ev07LOST00001", retry_num=1)
+
+    (captured,) = _events(declared)
+    assert captured.tagged_by == BOB
+
+
 def test_second_persons_reaction_adds_a_tag_not_an_event(declared) -> None:
     message = declared.standin.add_message(CHANNEL, user=ALICE, text="db failover")
     _tag(declared, message["ts"], user=BOB)
