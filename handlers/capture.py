@@ -83,8 +83,11 @@ class ReactionTags:
             if ask:
                 ask_to_declare(client, channel_id=channel_id, user_id=user_id)
 
-    def handle_untag_reaction(self, event: dict, context: BoltContext) -> None:
-        """Taking off the last tagging reaction takes the event off the timeline.
+    def handle_untag_reaction(
+        self, event: dict, context: BoltContext, client: WebClient
+    ) -> None:
+        """Taking off the last tagging reaction takes the event off the timeline,
+        and the bot's confirmation off the message.
 
         A reaction the workspace no longer tags with still releases the tags
         it made while it did.
@@ -98,7 +101,7 @@ class ReactionTags:
         reactions = tag_reactions(self.deps.db, team_id=context.team_id)
         if reaction not in reactions and reaction not in DEFAULT_TAG_REACTIONS:
             return
-        capture.release_reaction_tag(
+        removed = capture.release_reaction_tag(
             self.deps.db,
             team_id=context.team_id,
             channel_id=item["channel"],
@@ -106,6 +109,8 @@ class ReactionTags:
             user_id=str(event.get("user")),
             reaction=reaction,
         )
+        if removed:
+            withdraw_confirmation(client, channel_id=item["channel"], ts=item["ts"])
 
 
 def capture_tag(
@@ -232,6 +237,22 @@ def confirm_tag(client: WebClient, *, channel_id: str, ts: str) -> None:
         if error.response.get("error") != "already_reacted":
             logger.warning(
                 "Could not confirm the tag of %s in %s: %s",
+                ts,
+                channel_id,
+                error.response.get("error"),
+            )
+
+
+def withdraw_confirmation(client: WebClient, *, channel_id: str, ts: str) -> None:
+    """Take the bot's confirmation off a message whose event was removed."""
+    try:
+        client.reactions_remove(
+            channel=channel_id, timestamp=ts, name=ids.CONFIRMATION_REACTION
+        )
+    except SlackApiError as error:
+        if error.response.get("error") not in ("no_reaction", "message_not_found"):
+            logger.warning(
+                "Could not take the confirmation off %s in %s: %s",
                 ts,
                 channel_id,
                 error.response.get("error"),

@@ -1544,6 +1544,22 @@ class SlackStandIn:
         self._react(message, name, self.bot_user_id)
         return {}
 
+    def _reactions_remove(self, args: dict) -> dict:
+        channel = self._channel_arg(args, member=False)
+        name = args.get("name")
+        message = self._message_arg(channel, args.get("timestamp"))
+        for reaction in message.get("reactions") or []:
+            if reaction["name"] == name and self.bot_user_id in reaction["users"]:
+                break
+        else:
+            raise _ApiError("no_reaction")
+        reaction["users"].remove(self.bot_user_id)
+        reaction["count"] -= 1
+        message["reactions"] = [r for r in message["reactions"] if r["count"] > 0]
+        if not message["reactions"]:
+            del message["reactions"]
+        return {}
+
     def _reactions_get(self, args: dict) -> dict:
         channel = self._channel_arg(args, member=False)
         message = self._message_arg(channel, args.get("timestamp"))
@@ -1803,6 +1819,7 @@ class SlackStandIn:
         "users.info": _users_info,
         "reactions.add": _reactions_add,
         "reactions.get": _reactions_get,
+        "reactions.remove": _reactions_remove,
         "team.info": _team_info,
         "pins.list": _pins_list,
         "views.open": _views_open,

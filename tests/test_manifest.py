@@ -27,6 +27,7 @@ SCOPES_OF_METHOD = {
     "conversations_replies": ("channels:history", "groups:history"),
     "conversations_members": ("channels:read", "groups:read"),
     "reactions_add": "reactions:write",
+    "reactions_remove": "reactions:write",
     "users_info": "users:read",
     "views_open": None,
     "views_update": None,

@@ -129,6 +129,21 @@ def test_removing_the_last_tag_removes_the_event(declared) -> None:
     assert _events(declared) == []
 
 
+def test_removing_the_event_takes_the_confirmation_off(declared) -> None:
+    message = declared.standin.add_message(CHANNEL, user=ALICE, text="db failover")
+    _tag(declared, message["ts"], user=BOB)
+    assert _reactions_on(declared, message["ts"]) == [CONFIRMATION_REACTION]
+
+    _untag(declared, message["ts"], user=BOB)
+
+    assert _reactions_on(declared, message["ts"]) == []
+
+
+def _reactions_on(bot: LocalBot, ts: str) -> list[str]:
+    (message,) = [m for m in bot.standin.messages(CHANNEL) if m["ts"] == ts]
+    return [reaction["name"] for reaction in message.get("reactions") or []]
+
+
 def test_reaction_on_a_thread_reply_is_captured(declared) -> None:
     parent = declared.standin.add_message(CHANNEL, user=ALICE, text="502s again")
     reply = declared.standin.add_message(
