@@ -79,6 +79,11 @@ def build_nudge(step: NudgeStep, incident: Incident) -> tuple[str, list[dict]]:
             f"{people}: schedule it with `/pir schedule`, or `/pir held` if it "
             "took place."
         )
+    if not incident.facilitator_id:
+        text += (
+            " A facilitator who was not a responder runs the best review: name "
+            "one with `/pir facilitator @someone`."
+        )
     fallback = (
         f"The review of {incident.title} is overdue"
         if step is NudgeStep.OVERDUE

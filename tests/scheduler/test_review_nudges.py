@@ -49,6 +49,7 @@ def test_first_nudge_names_commander_and_facilitator_with_the_review_card_button
     assert f"<@{ALICE}> (commander)" in text_of(post)
     assert f"<@{BOB}> (facilitator)" in text_of(post)
     assert "/pir schedule" in text_of(post)
+    assert "/pir facilitator" not in text_of(post)
     (button,) = _buttons(post)
     assert (button["action_id"], button["value"]) == (
         ReviewAction.OPEN_CARD.value,
@@ -86,6 +87,7 @@ def test_without_a_facilitator_the_commander_is_written_to(world: World) -> None
     world.tick(RESOLVED + 3 * DAY)
 
     assert "no facilitator yet" in text_of(world.posts(CHANNEL)[0])
+    assert "/pir facilitator @someone" in text_of(world.posts(CHANNEL)[0])
     (note,) = world.posts(ALICE)
     assert "As its commander" in text_of(note)
 
