@@ -41,6 +41,14 @@ _TOKEN_SOURCES = {
     ),
 }
 
+# Slack tokens of other kinds, which people paste by mistake.
+_KNOWN_TOKEN_KINDS = {
+    "xoxb-": "a bot token",
+    "xapp-": "an app-level token",
+    "xoxp-": "a user token",
+    "xoxe-": "a refresh token",
+}
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -117,6 +125,12 @@ class Settings(BaseSettings):
             raise ConfigError(
                 f"{variable} is not set: copy it from {where} at "
                 f"{SLACK_APPS_PAGE} into .env or the environment."
+            )
+        kind = _KNOWN_TOKEN_KINDS.get(value[:5])
+        if kind is not None and not value.startswith(prefix):
+            raise ConfigError(
+                f"{variable} holds {kind} ({value[:5]}…), not the one pirbot "
+                f"needs ({prefix}…): copy it from {where} at {SLACK_APPS_PAGE}."
             )
         if not value.startswith(prefix) or len(value) < len(prefix) + 8:
             raise ConfigError(

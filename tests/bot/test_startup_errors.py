@@ -138,3 +138,20 @@ def test_reading_commands_do_not_create_a_database_where_there_is_none(
 
     assert f"There is no database at {missing}" in said
     assert not missing.exists()
+
+
+@pytest.mark.parametrize(
+    ("variable", "token", "kind"),
+    [
+        ("SLACK_BOT_TOKEN", "xoxp-1111-2222-3333-abcdef", "a user token"),
+        ("SLACK_APP_TOKEN", "xoxb-1111-2222-abcdefgh", "a bot token"),
+    ],
+)
+def test_a_token_of_the_wrong_kind_says_which_kind_it_is(
+    environment, monkeypatch, variable, token, kind, capsys
+) -> None:
+    monkeypatch.setenv(variable, token)
+
+    said = _refused(["run", "--no-scheduler"], capsys)
+
+    assert f"{variable} holds {kind}" in said
