@@ -216,20 +216,16 @@ def _run(args: argparse.Namespace) -> int:
         settings.require_socket_mode_tokens()
 
     database = preflight.open_database(settings)
-    deps = Deps(db=database, default_timezone=settings.default_timezone)
-    client = build_client(
-        settings.slack_bot_token.get_secret_value(), settings.slack_api_url
-    )
+    server = ticker = None
     try:
+        deps = Deps(db=database, default_timezone=settings.default_timezone)
+        client = build_client(
+            settings.slack_bot_token.get_secret_value(), settings.slack_api_url
+        )
         preflight.check_bot_token(client, settings)
         server, ticker = _assemble(args, settings, deps, client)
-    except BaseException:
-        database.dispose()
-        raise
-    stop = threading.Event()
-    _stop_on_signals(stop)
-
-    try:
+        stop = threading.Event()
+        _stop_on_signals(stop)
         if args.http:
             server.start_in_thread()
         else:
@@ -238,8 +234,9 @@ def _run(args: argparse.Namespace) -> int:
             ticker.start()
         stop.wait()
     finally:
-        logger.info("Stopping")
-        server.stop()
+        if server is not None:
+            logger.info("Stopping")
+            server.stop()
         if ticker is not None:
             ticker.shutdown()
         database.dispose()

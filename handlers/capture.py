@@ -138,11 +138,7 @@ def capture_tag(
     if is_own_message(message, context):
         return None
     if redelivered and not still_reacted(message, reaction=reaction, user_id=user_id):
-        logger.info(
-            "Redelivered tag of %s in %s is no longer on the message; not captured",
-            ts,
-            channel_id,
-        )
+        logger.info("Redelivered tag of %s in %s was taken off", ts, channel_id)
         return None
 
     text = message_text(message)

@@ -315,6 +315,18 @@ class ReviewCard:
 
     # -- publishing --------------------------------------------------------------
 
+    def _check_publishable(self, incident: Incident, *, held: bool) -> None:
+        if held and incident.resolved_at is None:
+            raise PirError(
+                "The incident is not resolved yet, so its review cannot be held: "
+                "mark it with `/pir resolved`, or publish a draft with `/pir publish`."
+            )
+        if not reviewing.has_words(self.deps.db, incident=incident):
+            raise PirError(
+                "Nothing is written in this review yet: fill a section from the "
+                "card (`/pir review`) before publishing it."
+            )
+
     def publish_command(self, *, command: dict, rest: str, client, respond) -> None:
         """`/pir publish [held]`: the document to the channel and the
         workspace's reviews channel; `held` also marks the review held."""
@@ -325,16 +337,7 @@ class ReviewCard:
                 "to share it and mark the review held."
             )
         incident = self._incident_of(command)
-        if words and incident.resolved_at is None:
-            raise PirError(
-                "The incident is not resolved yet, so its review cannot be held: "
-                "mark it with `/pir resolved`, or publish a draft with `/pir publish`."
-            )
-        if not reviewing.has_words(self.deps.db, incident=incident):
-            raise PirError(
-                "Nothing is written in this review yet: fill a section from the "
-                "card (`/pir review`) before publishing it."
-            )
+        self._check_publishable(incident, held=bool(words))
         now = self.deps.now()
         held_at = incident.review_held_at or (now if words else None)
         document = self.document(client, incident, held_at=held_at)
