@@ -18,15 +18,14 @@ from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from bot import reviewer
 from bot.local import LocalBot
 from bot.logs import configure_logging
 from bot.reviewer import SimulatedPerson
-from bot.settings import ConfigError
+from bot.settings import ConfigError, TimeZoneName
 from domain.document import render_review
 from domain.slack_text import datetime_to_ts
 from handlers.ids import (
@@ -48,19 +47,6 @@ EXAMPLE = "waf-cpu-exhaustion.json"
 
 
 # --- The incident file ----------------------------------------------------------
-
-
-def _known_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"{value!r} is not an IANA time zone name such as Europe/Berlin"
-        ) from None
-    return value
-
-
-TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
 
 
 class Responder(BaseModel):

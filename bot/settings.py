@@ -12,7 +12,13 @@ from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SLACK_APPS_PAGE = "https://api.slack.com/apps"
@@ -40,6 +46,21 @@ _TOKEN_SOURCES = {
         "Basic Information > App-Level Tokens (scope connections:write)",
     ),
 }
+
+
+def known_time_zone(value: str) -> str:
+    """`value` if it is an IANA time zone name; a ValueError for pydantic
+    otherwise."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not an IANA time zone name such as Europe/Berlin"
+        ) from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(known_time_zone)]
 
 # Slack tokens of other kinds, which people paste by mistake.
 _KNOWN_TOKEN_KINDS = {
@@ -71,7 +92,7 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
 
     database_url: str = "sqlite:///pirbot.db"
-    default_timezone: str = "UTC"
+    default_timezone: TimeZoneName = "UTC"
     log_level: Annotated[str, Field(pattern=r"(?i)^(debug|info|warning|error)$")] = (
         "INFO"
     )
@@ -82,17 +103,6 @@ class Settings(BaseSettings):
     # After this long a claimed but unposted post is retried by another
     # process (the first one is taken to have died).
     scheduler_claim_timeout_seconds: Annotated[int, Field(ge=60, le=86_400)] = 600
-
-    @field_validator("default_timezone")
-    @classmethod
-    def _known_time_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"{value!r} is not an IANA time zone name such as Europe/Berlin"
-            ) from None
-        return value
 
     @field_validator("slack_api_url")
     @classmethod
