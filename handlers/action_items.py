@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from domain import action_items
 from domain.errors import PirError
@@ -53,7 +54,7 @@ class Clicked:
         return self.user_id if self.on_home else None
 
 
-def _clicked(body: dict) -> Clicked | None:
+def _clicked(body: dict, team_id: str) -> Clicked | None:
     """The click, or None when the button carries no item id of the bot's."""
     action = (body.get("actions") or [{}])[0]
     item_id = values.whole_number(action.get("value"))
@@ -67,7 +68,7 @@ def _clicked(body: dict) -> Clicked | None:
     )
     channel_id = container.get("channel_id") or (body.get("channel") or {}).get("id")
     return Clicked(
-        team_id=body["team"]["id"],
+        team_id=team_id,
         item_id=item_id,
         user_id=body["user"]["id"],
         channel_id=channel_id,
@@ -94,8 +95,10 @@ class ActionItemButtons:
 
     # -- buttons -------------------------------------------------------------
 
-    def handle_done_button(self, body: dict, client: WebClient, respond) -> None:
-        clicked = _clicked(body)
+    def handle_done_button(
+        self, body: dict, client: WebClient, respond, context: BoltContext
+    ) -> None:
+        clicked = _clicked(body, context.team_id)
         if clicked is None:
             return
         with self._home_redrawn_if_refused(client, clicked):
@@ -108,8 +111,10 @@ class ActionItemButtons:
             )
         self._redraw_clicked(client, clicked)
 
-    def handle_still_on_it_button(self, body: dict, client: WebClient, respond) -> None:
-        clicked = _clicked(body)
+    def handle_still_on_it_button(
+        self, body: dict, client: WebClient, respond, context: BoltContext
+    ) -> None:
+        clicked = _clicked(body, context.team_id)
         if clicked is None:
             return
         with self._home_redrawn_if_refused(client, clicked):
@@ -123,16 +128,16 @@ class ActionItemButtons:
         self._redraw_clicked(client, clicked)
 
     def handle_change_deadline_button(
-        self, body: dict, client: WebClient, respond
+        self, body: dict, client: WebClient, respond, context: BoltContext
     ) -> None:
         """Open the modal at once: the trigger lives three seconds."""
-        clicked = _clicked(body)
+        clicked = _clicked(body, context.team_id)
         if clicked is None:
             return
         with self._home_redrawn_if_refused(client, clicked):
             entry = self._entry(clicked.team_id, clicked.item_id)
         zone = entry.item.deadline_zone or self.deps.default_timezone
-        context = ItemModalContext(
+        modal = ItemModalContext(
             item_id=clicked.item_id,
             version=entry.item.version,
             zone=zone,
@@ -142,18 +147,18 @@ class ActionItemButtons:
         )
         client.views_open(
             trigger_id=body["trigger_id"],
-            view=build_change_deadline_modal(
-                entry, context=context, now=self.deps.now()
-            ),
+            view=build_change_deadline_modal(entry, context=modal, now=self.deps.now()),
         )
 
-    def handle_reassign_button(self, body: dict, client: WebClient, respond) -> None:
-        clicked = _clicked(body)
+    def handle_reassign_button(
+        self, body: dict, client: WebClient, respond, context: BoltContext
+    ) -> None:
+        clicked = _clicked(body, context.team_id)
         if clicked is None:
             return
         with self._home_redrawn_if_refused(client, clicked):
             entry = self._entry(clicked.team_id, clicked.item_id)
-        context = ItemModalContext(
+        modal = ItemModalContext(
             item_id=clicked.item_id,
             version=entry.item.version,
             zone=entry.item.deadline_zone,
@@ -163,7 +168,7 @@ class ActionItemButtons:
         )
         client.views_open(
             trigger_id=body["trigger_id"],
-            view=build_reassign_modal(entry, context=context, owner=None),
+            view=build_reassign_modal(entry, context=modal, owner=None),
         )
 
     @contextmanager
@@ -197,25 +202,30 @@ class ActionItemButtons:
     # redraw before the change is stored.
 
     def handle_deadline_submission(
-        self, ack: Ack, view: dict, body: dict, client: WebClient
+        self,
+        ack: Ack,
+        view: dict,
+        body: dict,
+        client: WebClient,
+        context: BoltContext,
     ) -> None:
-        context = ItemModalContext.load(view.get("private_metadata", ""))
-        if context is None:
+        modal = ItemModalContext.load(view.get("private_metadata", ""))
+        if modal is None:
             ack()
             return
-        team_id = body["team"]["id"]
+        team_id = context.team_id
         text = (_field(view, ActionItemBlock.DEADLINE).get("value") or "").strip()
         try:
-            deadline = read_deadline(text, now=self.deps.now(), timezone=context.zone)
+            deadline = read_deadline(text, now=self.deps.now(), timezone=modal.zone)
             action_items.change_deadline(
                 self.deps.db,
                 team_id=team_id,
-                item_id=context.item_id,
+                item_id=modal.item_id,
                 deadline=deadline,
-                zone=context.zone,
+                zone=modal.zone,
                 by=body["user"]["id"],
                 now=self.deps.now(),
-                expected_version=context.version,
+                expected_version=modal.version,
             )
         except PirError as error:
             errors = {ActionItemBlock.DEADLINE.value: str(error)}
@@ -225,31 +235,39 @@ class ActionItemButtons:
         self.redraw(
             client,
             team_id=team_id,
-            channel_id=context.channel_id,
-            ts=context.message_ts,
-            home_of=context.home_of,
+            channel_id=modal.channel_id,
+            ts=modal.message_ts,
+            home_of=modal.home_of,
         )
 
     def handle_reassign_submission(
-        self, ack: Ack, view: dict, body: dict, client: WebClient
+        self,
+        ack: Ack,
+        view: dict,
+        body: dict,
+        client: WebClient,
+        context: BoltContext,
     ) -> None:
-        context = ItemModalContext.load(view.get("private_metadata", ""))
-        if context is None:
+        modal = ItemModalContext.load(view.get("private_metadata", ""))
+        if modal is None:
             ack()
             return
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        team_id, user_id = context.team_id, body["user"]["id"]
         owner_id = _field(view, ActionItemBlock.OWNER).get("selected_user")
         try:
             if not owner_id:
                 raise PirError("Choose who owns this action item now.")
+            # One users.info call at most (cached), well within the three
+            # seconds: an item owned by a bot would never be done.
+            self.deps.people.require_person(client, team_id=team_id, user_id=owner_id)
             item = action_items.reassign(
                 self.deps.db,
                 team_id=team_id,
-                item_id=context.item_id,
+                item_id=modal.item_id,
                 owner_id=owner_id,
                 by=user_id,
                 now=self.deps.now(),
-                expected_version=context.version,
+                expected_version=modal.version,
             )
         except PirError as error:
             ack(
@@ -259,18 +277,30 @@ class ActionItemButtons:
             return
         ack()
         if owner_id != user_id:
-            client.chat_postMessage(
-                channel=owner_id,
-                text=f"<@{user_id}> made you the owner of an action item: "
-                f"{action_items.quote(item)}",
-            )
+            self._tell_new_owner(client, owner_id=owner_id, by=user_id, item=item)
         self.redraw(
             client,
             team_id=team_id,
-            channel_id=context.channel_id,
-            ts=context.message_ts,
-            home_of=context.home_of,
+            channel_id=modal.channel_id,
+            ts=modal.message_ts,
+            home_of=modal.home_of,
         )
+
+    def _tell_new_owner(self, client: WebClient, *, owner_id: str, by: str, item):
+        """A direct message to the new owner; the change stands without it."""
+        try:
+            client.chat_postMessage(
+                channel=owner_id,
+                text=f"<@{by}> made you the owner of an action item: "
+                f"{action_items.quote(item)}",
+            )
+        except SlackApiError as error:
+            logger.warning(
+                "Could not tell %s of action item %s: %s",
+                owner_id,
+                item.id,
+                error.response.get("error"),
+            )
 
     # -- drawing the clicked surface again ------------------------------------
 

@@ -177,7 +177,13 @@ class ReviewCard:
         )
 
     def handle_open_card(
-        self, ack: Ack, body: dict, action: dict, client: WebClient, respond
+        self,
+        ack: Ack,
+        body: dict,
+        action: dict,
+        client: WebClient,
+        respond,
+        context: BoltContext,
     ) -> None:
         """A button elsewhere (a nudge, the home tab) that leads to the card."""
         ack()
@@ -185,7 +191,7 @@ class ReviewCard:
         with after_ack("review_open_card", respond if can_respond else None):
             incident = reviewing.find_incident_by_id(
                 self.deps.db,
-                team_id=body["team"]["id"],
+                team_id=context.team_id,
                 incident_id=_incident_id(action),
             )
             user_id = body["user"]["id"]
@@ -211,14 +217,20 @@ class ReviewCard:
         self._assign(client, incident, user_id=user_id, by=command["user_id"])
 
     def handle_choose_facilitator(
-        self, ack: Ack, body: dict, action: dict, client: WebClient, respond
+        self,
+        ack: Ack,
+        body: dict,
+        action: dict,
+        client: WebClient,
+        respond,
+        context: BoltContext,
     ) -> None:
         ack()
         with after_ack("review_choose_facilitator", respond):
             opened = self._open_loading(client, body["trigger_id"])
             incident = reviewing.find_incident_by_id(
                 self.deps.db,
-                team_id=body["team"]["id"],
+                team_id=context.team_id,
                 incident_id=_incident_id(action),
             )
             self.fill_facilitator_modal(client, view=opened, incident=incident)
@@ -261,16 +273,19 @@ class ReviewCard:
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
 
     def handle_facilitator_submission(
-        self, ack: Ack, body: dict, view: dict, client: WebClient
+        self,
+        ack: Ack,
+        body: dict,
+        view: dict,
+        client: WebClient,
+        context: BoltContext,
     ) -> None:
         try:
             user_id = read_facilitator(view)
         except FormErrors as error:
             ack(response_action="errors", errors=error.errors)
             return
-        known = self.deps.people.cached_person(
-            team_id=body["team"]["id"], user_id=user_id
-        )
+        known = self.deps.people.cached_person(team_id=context.team_id, user_id=user_id)
         if known is not None and (known.is_bot or known.is_gone):
             ack(
                 response_action="errors",
@@ -286,7 +301,7 @@ class ReviewCard:
             return
         with after_ack("review_facilitator"):
             incident = reviewing.find_incident_by_id(
-                self.deps.db, team_id=body["team"]["id"], incident_id=modal.i
+                self.deps.db, team_id=context.team_id, incident_id=modal.i
             )
             try:
                 self._assign(client, incident, user_id=user_id, by=body["user"]["id"])

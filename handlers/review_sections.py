@@ -75,7 +75,13 @@ class ReviewSections:
     # -- opening a section -----------------------------------------------------
 
     def handle_edit_section(
-        self, ack: Ack, body: dict, action: dict, client: WebClient, respond
+        self,
+        ack: Ack,
+        body: dict,
+        action: dict,
+        client: WebClient,
+        respond,
+        context: BoltContext,
     ) -> None:
         """The card's Edit button: open the section's modal."""
         ack()
@@ -89,13 +95,12 @@ class ReviewSections:
                 trigger_id=body["trigger_id"],
                 view=build_loading_view(SECTION_TITLES[section]),
             )["view"]
-            context = ModalContext(i=incident_id, s=section.value)
             self.fill_section(
                 client,
-                team_id=body["team"]["id"],
+                team_id=context.team_id,
                 viewer=body["user"]["id"],
                 view_id=opened["id"],
-                context=context,
+                context=ModalContext(i=incident_id, s=section.value),
                 fresh=True,
             )
 

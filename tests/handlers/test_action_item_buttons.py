@@ -249,6 +249,66 @@ def test_reassign_gives_the_item_a_new_owner_and_tells_them(bot, items) -> None:
     assert f"<@{CAROL}>" in _shown(bot)
 
 
+def _reassign_to(bot: LocalBot, item, owner: str):
+    view_id, view = _open_modal(
+        bot, ActionItemAction.REASSIGN, item.id, View.ACTION_ITEM_REASSIGN
+    )
+    values = {
+        ActionItemBlock.OWNER: {
+            INPUT_ACTION: {"type": "users_select", "selected_user": owner}
+        }
+    }
+    return _submit(bot, view_id, view, values)
+
+
+def test_reassign_to_a_bot_is_answered_in_the_modal(bot, items) -> None:
+    item = items["overdue"]
+    bot.standin.add_user("U0ALERTBOT1", name="alertbot", is_bot=True)
+
+    reply = _reassign_to(bot, item, "U0ALERTBOT1")
+
+    assert "is a bot" in reply.json()["errors"][ActionItemBlock.OWNER]
+    assert _item(bot, item.id).owner_id == item.owner_id
+
+
+def test_reassign_stands_when_the_new_owner_cannot_be_told(bot, items) -> None:
+    item = items["overdue"]
+    bot.standin.fail_next("chat.postMessage", status=200, error="cannot_dm_bot")
+
+    reply = _reassign_to(bot, item, CAROL)
+
+    assert reply.status == 200 and reply.body == ""
+    assert _item(bot, item.id).owner_id == CAROL
+    assert f"<@{CAROL}>" in _shown(bot)
+
+
+def test_a_click_without_a_team_object_is_read_from_the_user(bot, items) -> None:
+    item = items["overdue"]
+    message = _digest(bot)
+    payload = payloads.block_actions(
+        user=BOB,
+        actions=[
+            payloads.button_action(
+                action_id=ActionItemAction.DONE.value,
+                block_id=f"action_item:{item.id}:buttons",
+                value=str(item.id),
+                text="Done",
+            )
+        ],
+        container=payloads.message_container(
+            channel=QUIET_CHANNEL, message_ts=message["ts"]
+        ),
+        channel=QUIET_CHANNEL,
+        message=message,
+        trigger_id=bot.standin.issue_trigger_id(),
+        response_url=bot.standin.new_response_url(channel_id=QUIET_CHANNEL),
+    )
+    del payload["team"]
+
+    assert bot.interactive(payload).status == 200
+    assert _item(bot, item.id).status == "done"
+
+
 def test_reassign_without_a_person_is_answered_in_the_modal(bot, items) -> None:
     item = items["overdue"]
     view_id, view = _open_modal(
