@@ -365,8 +365,9 @@ class RequestScreen:
         timestamp: str | None,
         signature: str | None,
     ) -> Verdict:
-        # The SDK's verifier raises on a timestamp that is not a number.
-        if not (timestamp or "").isdecimal():
+        # The SDK's verifier raises on a timestamp that is not a number, and
+        # on a body that is not UTF-8 (which no signed Slack request is).
+        if not (timestamp or "").isdecimal() or not _is_utf8(raw):
             return Verdict.FORGED
         if not self._verifier.is_valid(raw, timestamp, signature):
             return Verdict.FORGED
@@ -381,6 +382,14 @@ class RequestScreen:
             _log(body, Malformed(f"the body cannot be read ({type(error).__name__})"))
             return Verdict.MALFORMED
         return Verdict.SLACK
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def in_shape(body: Any) -> bool:

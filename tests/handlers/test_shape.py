@@ -4,11 +4,13 @@ requests Bolt answers by itself reach Bolt."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 
-from handlers.shape import Malformed, check
+from handlers.shape import Malformed, RequestScreen, Verdict, check
+from slack_standin.requests import sign
 
 PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "slack" / "payloads"
 EXAMPLES = sorted(PAYLOADS.glob("*.json"))
@@ -43,3 +45,25 @@ def test_url_verification_reaches_bolt_and_is_answered_with_its_challenge(
 def test_requests_out_of_shape_are_named_for_what_is_wrong(body, problem) -> None:
     with pytest.raises(Malformed, match=problem):
         check(body)
+
+
+@pytest.mark.parametrize(
+    ("raw", "timestamp"),
+    [
+        (bytes(range(256)), None),
+        (b'{"type": "event_callback"}', "soon"),
+        (b'{"type": "event_callback"}', ""),
+    ],
+)
+def test_a_body_or_timestamp_no_signature_could_cover_is_forged(raw, timestamp):
+    screen = RequestScreen("secret")
+    timestamp = str(int(time.time())) if timestamp is None else timestamp
+
+    verdict = screen.judge(
+        raw,
+        content_type="application/json",
+        timestamp=timestamp,
+        signature=sign("secret", timestamp, raw),
+    )
+
+    assert verdict is Verdict.FORGED
