@@ -168,10 +168,14 @@ GROUP_TITLES = {
 
 @dataclass(frozen=True)
 class DigestEntry:
-    """An action item with what the digest says about its incident."""
+    """An action item with what the digest says about its incident.
 
-    item: ActionItem
-    incident: Incident
+    Deciding groups needs only some columns (`store.digests`' facts);
+    showing an item needs the whole rows.
+    """
+
+    item: ActionItem | digests.DigestItemFacts
+    incident: Incident | digests.DigestIncidentFacts
 
     @property
     def item_id(self) -> int:
