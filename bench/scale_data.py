@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlmodel import SQLModel
 
 from domain.digest import DigestSchedule, slot_period
@@ -212,6 +212,8 @@ def load_scale_data(
         )
         if connection.dialect.name == "postgresql":
             _move_sequences_past_ids(connection)
+    if db.engine.dialect.name == "postgresql":
+        _analyze(db)
 
     busiest = max(range(len(incident_rows)), key=per_incident.__getitem__, default=0)
     if incident_rows:
@@ -224,6 +226,36 @@ def load_scale_data(
         )
     data.seconds = time.perf_counter() - started
     return data
+
+
+_LOADED = (
+    Workspace,
+    Incident,
+    Responder,
+    ReviewSection,
+    DigestSubscription,
+    PostClaim,
+    TimelineEvent,
+    TimelineTag,
+    ActionItem,
+    SearchDocument,
+)
+
+
+def _analyze(db: Database) -> None:
+    """Give PostgreSQL's planner the statistics of the new rows.
+
+    A database in use has them: autovacuum analyzes a table once a tenth of
+    it has changed. Right after a bulk load it has none, and the planner,
+    taking each table for a few rows, picks plans that are seconds slower
+    (metrics over two years: 10 s instead of 0.4 s), which no deployment
+    sees for longer than autovacuum's next round.
+    """
+    with db.engine.connect().execution_options(
+        isolation_level="AUTOCOMMIT"
+    ) as connection:
+        for model in _LOADED:
+            connection.execute(text(f"ANALYZE {model.__tablename__}"))
 
 
 def _spread(

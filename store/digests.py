@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, insert, or_
+from sqlalchemy import and_, func, insert, or_
 from sqlmodel import Session, col, select
 
 from store.models import ActionItem, DigestMessage, DigestSubscription, Incident
@@ -77,8 +77,9 @@ class DigestItemFacts:
     deadline: date | None
     deadline_zone: str
     done_at: datetime | None
-    last_progress_at: datetime | None
-    created_at: datetime
+    # The last progress, or the creation when there was none: read as one
+    # column (coalesced), since the group needs only the later of the two.
+    last_progress_at: datetime
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,10 @@ def list_digest_facts(
     if not team_ids:
         return []
     item_columns = [
-        getattr(ActionItem, name) for name in DigestItemFacts.__dataclass_fields__
+        func.coalesce(ActionItem.last_progress_at, ActionItem.created_at)
+        if name == "last_progress_at"
+        else getattr(ActionItem, name)
+        for name in DigestItemFacts.__dataclass_fields__
     ]
     incident_columns = [
         getattr(Incident, name) for name in DigestIncidentFacts.__dataclass_fields__
