@@ -27,6 +27,7 @@ REACTION_EVENT = "reaction_added"
 SHORTCUT = "add_to_timeline"
 COMMAND = "/pir"
 VIEW = "add_timeline_event"
+SECTION_VIEW = "review_section"
 
 
 def _ack(ack: Ack) -> None:
@@ -39,6 +40,7 @@ def build_bare_app(*, api_url: str, signing_secret: str) -> App:
     app.shortcut(SHORTCUT)(_ack)
     app.command(COMMAND)(_ack)
     app.view(VIEW)(_ack)
+    app.view(SECTION_VIEW)(_ack)
     return app
 
 

@@ -5,10 +5,13 @@ run as real processes side by side, on the same kind of server with the
 same client on the same Slack stand-in, and get the same requests
 interleaved one by one (in random order within each pair), so machine noise
 hits both: a tagging reaction, the "Add to timeline" message shortcut,
-`/pir event` and the submission of the "Add to timeline" modal (the view
-submission that exists so far; its ack reads the incident and the typed
-time). pirbot does its real work after each ack, in the same process, as it
-would in production.
+`/pir event`, the submission of the "Add to timeline" modal (its ack reads
+the incident and the typed time) and the submission of a review section's
+modal ("What went well", each time at the section's current version, so
+that each one is saved: its ack checks and saves the section, and
+reindexes the incident for search, before answering, so that a refusal
+shows in the modal). pirbot does its real work after each ack, in the same
+process, as it would in production.
 
 Target: pirbot's p99 at most 1.5 times the bare app's, per request kind.
 """
@@ -36,7 +39,16 @@ from bench.common import (
     stop_process,
     verdict,
 )
-from handlers.ids import COMMAND, INPUT_ACTION, AddEventBlock, Shortcut, View
+from domain import lifecycle
+from handlers.ids import (
+    COMMAND,
+    INPUT_ACTION,
+    AddEventBlock,
+    ReviewBlock,
+    Shortcut,
+    View,
+)
+from handlers.review_views import ModalContext
 from handlers.timeline_views import AddEventContext
 from slack_standin import Reply, SlackRequestSender, SlackStandIn, payloads
 
@@ -44,7 +56,14 @@ TARGET_RATIO = 1.5
 ALICE = "U04ALICE001"
 BOB = "U04BOB00002"
 CHANNEL = "C07INC12345"
-KINDS = ("reaction event", "message shortcut", "/pir event", "view submission")
+KINDS = (
+    "reaction event",
+    "message shortcut",
+    "/pir event",
+    "view submission",
+    "section submission",
+)
+SECTION = "went_well"
 
 
 class Traffic:
@@ -53,6 +72,10 @@ class Traffic:
     def __init__(self, standin: SlackStandIn, url: str) -> None:
         self.standin = standin
         self.sender = SlackRequestSender(url, SIGNING_SECRET, standin=standin)
+        # The declared incident, and the version its section is saved at.
+        self.incident_id = 0
+        self.section_version = 0
+        self.refused_sections = 0
 
     def new_message(self) -> dict:
         return self.standin.add_message(
@@ -110,11 +133,47 @@ class Traffic:
             )
         )
 
+    def section_submission(self) -> Reply:
+        """A save of the section opened at its current version, as when one
+        facilitator edits it again and again."""
+        self.section_version += 1
+        points = f"The alert fired within a minute\nRollback {self.section_version}"
+        state = {
+            ReviewBlock.POINTS.value: {
+                INPUT_ACTION: {"type": "plain_text_input", "value": points}
+            },
+            ReviewBlock.DONE.value: {
+                INPUT_ACTION: {"type": "checkboxes", "selected_options": []}
+            },
+        }
+        context = ModalContext(
+            i=self.incident_id, s=SECTION, v=self.section_version - 1
+        )
+        reply = self.sender.interactive(
+            payloads.view_submission(
+                user=ALICE,
+                view_id="V" + payloads.new_event_id()[2:],
+                callback_id=View.REVIEW_SECTION.value,
+                private_metadata=context.dump(),
+                state_values=state,
+            )
+        )
+        if reply.body:  # errors instead of a save: counted and printed
+            self.refused_sections += 1
+            self.section_version -= 1
+        return reply
+
     def by_kind(self) -> dict[str, Callable[[], Reply]]:
         return dict(
             zip(
                 KINDS,
-                (self.reaction, self.shortcut, self.typed_event, self.submission),
+                (
+                    self.reaction,
+                    self.shortcut,
+                    self.typed_event,
+                    self.submission,
+                    self.section_submission,
+                ),
                 strict=True,
             )
         )
@@ -159,6 +218,11 @@ def measure(kind: str, count: int, gap: float, warm_up: int) -> list[list[object
             )
             assert declared.status == 200, declared
             standin.wait_for("chat.postMessage", timeout=30)
+            incident = lifecycle.find_incident(
+                db, team_id=apps["pirbot"].sender.team_id, channel_id=CHANNEL
+            )
+            db.dispose()
+            apps["pirbot"].incident_id = incident.id
 
             seconds = {(app, k): [] for app in apps for k in KINDS}
             failures = {app: 0 for app in apps}
@@ -197,14 +261,20 @@ def measure(kind: str, count: int, gap: float, warm_up: int) -> list[list[object
             ]
         )
     print(f"Non-200 answers on {kind}: {failures}")
+    print(f"Section saves refused by pirbot: {apps['pirbot'].refused_sections}")
     if failures["pirbot"]:
         print(pirbot_log[-3000:])
     return rows
 
 
 def _check_bare_app_ids() -> None:
-    theirs = (bare_app.SHORTCUT, bare_app.COMMAND, bare_app.VIEW)
-    ours = (Shortcut.ADD_TO_TIMELINE.value, COMMAND, View.ADD_TIMELINE_EVENT.value)
+    theirs = (bare_app.SHORTCUT, bare_app.COMMAND, bare_app.VIEW, bare_app.SECTION_VIEW)
+    ours = (
+        Shortcut.ADD_TO_TIMELINE.value,
+        COMMAND,
+        View.ADD_TIMELINE_EVENT.value,
+        View.REVIEW_SECTION.value,
+    )
     if theirs != ours:
         raise SystemExit(f"bench/bare_app.py listens for {theirs}, pirbot for {ours}")
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from domain.errors import PirError
@@ -168,10 +169,14 @@ GROUP_TITLES = {
 
 @dataclass(frozen=True)
 class DigestEntry:
-    """An action item with what the digest says about its incident."""
+    """An action item with what the digest says about its incident.
 
-    item: ActionItem
-    incident: Incident
+    Deciding groups needs only some columns (`store.digests`' facts);
+    showing an item needs the whole rows.
+    """
+
+    item: ActionItem | digests.DigestItemFacts
+    incident: Incident | digests.DigestIncidentFacts
 
     @property
     def item_id(self) -> int:
@@ -182,16 +187,29 @@ def deadline_ends(item: ActionItem) -> datetime | None:
     """When the item's deadline day is over in its zone (UTC)."""
     if item.deadline is None:
         return None
-    zone = ZoneInfo(item.deadline_zone or "UTC")
-    end = datetime.combine(item.deadline + timedelta(days=1), time(0), tzinfo=zone)
+    return _day_ends(item.deadline, item.deadline_zone or "UTC")
+
+
+# A digest decides the group of thousands of items that share a few hundred
+# deadline days; each day's end is worked out once.
+@lru_cache(maxsize=8192)
+def _day_ends(day: date, zone: str) -> datetime:
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(zone))
     return end.astimezone(UTC)
 
 
 def local_today(item: ActionItem, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(item.deadline_zone or "UTC")).date()
+    return _today_in(now, item.deadline_zone or "UTC")
+
+
+@lru_cache(maxsize=256)
+def _today_in(now: datetime, zone: str) -> date:
+    return now.astimezone(ZoneInfo(zone)).date()
 
 
 def last_progress(item: ActionItem) -> datetime:
+    # An item's facts for a digest hold no creation time: their
+    # last_progress_at is already the later of the two.
     return item.last_progress_at or item.created_at
 
 

@@ -338,11 +338,16 @@ def _action_items(
     items: Sequence[facts.ActionItemFacts], *, period: Period
 ) -> ActionItemFigures:
     due = on_time = late = still_open = without_deadline = 0
+    # Many items share a deadline day and zone: each end is worked out once.
+    ends_of: dict[tuple[date, str], datetime] = {}
     for item in items:
         if item.deadline is None:
             without_deadline += period.since <= item.created_at < period.until
             continue
-        ends = deadline_ends_at(item.deadline, item.deadline_zone)
+        day = (item.deadline, item.deadline_zone)
+        ends = ends_of.get(day)
+        if ends is None:
+            ends = ends_of[day] = deadline_ends_at(item.deadline, item.deadline_zone)
         if not period.since <= ends <= period.until:
             continue
         due += 1

@@ -3,8 +3,10 @@ channels and (when the workspace wants it) to each owner directly.
 
 A digest is due from its slot until the catch-up period has passed, so a
 bot that was down across a slot posts it once when it is back. The tick
-claims due digests, then reads the items of the workspaces it claimed for
-in one statement.
+claims due digests, reads what groups the items of the workspaces it
+claimed for in one statement, decides which items each digest lists, and
+reads those items whole in one more: a workspace has thousands of open
+items, a digest lists at most a hundred or so.
 """
 
 from __future__ import annotations
@@ -59,6 +61,15 @@ class DueDigest:
     slot: datetime
 
 
+@dataclass(frozen=True)
+class PlannedDigest:
+    """A claimed digest, where it goes and its messages, before posting."""
+
+    claim: Claim
+    channel: str
+    plan: list[PlannedMessage]
+
+
 class DigestJob:
     """Runs once a tick with the tick's time."""
 
@@ -91,7 +102,7 @@ class DigestJob:
             if not claims:
                 return
             teams = {claim.key.team_id for claim in claims}
-            rows = digests.list_digest_items(
+            rows = digests.list_digest_facts(
                 session, team_ids=teams, done_since=at - DONE_WINDOW
             )
             entries: dict[str, list[DigestEntry]] = defaultdict(list)
@@ -105,12 +116,32 @@ class DigestJob:
         }
 
         outcomes = Outcomes()
+        channel_digests = [
+            self._plan_channel_digest(
+                claim, due[claim.key.unique], entries, app_ids, at
+            )
+            for claim in claims
+            if claim.key.kind is PostKind.DIGEST
+        ]
+        owner_digests = self._plan_owner_digests(
+            owner_claims, entries, app_ids, outcomes, at
+        )
+        listed = self._listed_entries([*channel_digests, *owner_digests], teams)
+
+        for planned in channel_digests:
+            self._post_plan(planned, listed, outcomes, at)
+        failed_teams = {
+            planned.claim.key.team_id
+            for planned in owner_digests
+            if not self._post_plan(planned, listed, outcomes, at)
+        }
         for claim in claims:
-            if claim.key.kind is PostKind.DIGEST:
-                self._post_channel_digest(
-                    claim, due[claim.key.unique], entries, app_ids, outcomes, at
-                )
-        self._post_owner_digests(claims, owner_claims, entries, app_ids, outcomes, at)
+            if claim.key.kind is not PostKind.OWNER_DIGESTS:
+                continue
+            if claim.key.team_id in failed_teams:
+                outcomes.failure(claim, "owner_digest_failed")
+            else:
+                outcomes.posted(claim, None)
         outcomes.save(self.deps.db, now=at)
 
     # -- what is due ---------------------------------------------------------
@@ -207,7 +238,7 @@ class DigestJob:
     def _link(self, entry: DigestEntry) -> str | None:
         return self.links.review_card(self.client, entry.incident)
 
-    def _post_channel_digest(self, claim, due, entries, app_ids, outcomes, at) -> None:
+    def _plan_channel_digest(self, claim, due, entries, app_ids, at) -> PlannedDigest:
         team_id, channel_id = claim.key.team_id, claim.key.target
         shown = [
             entry
@@ -226,20 +257,25 @@ class DigestJob:
                 team_id=team_id, app_id=app_ids.get(team_id)
             ),
         )
-        self._post_plan(claim, channel_id, plan, shown, outcomes, at)
+        return PlannedDigest(claim, channel_id, plan)
 
-    def _post_owner_digests(
-        self, claims, owner_claims, entries, app_ids, outcomes, at
-    ) -> None:
-        """Each owner's own open items; the workspace's round counts as
-        posted once none of its owners' digests failed."""
-        failed_teams = set()
+    def _plan_owner_digests(
+        self, owner_claims, entries, app_ids, outcomes, at
+    ) -> list[PlannedDigest]:
+        """Each owner's own open items (an owner who left gets none). The
+        workspace's round counts as posted once none of its owners' digests
+        failed."""
+        by_owner: dict[tuple[str, str | None], list[DigestEntry]] = defaultdict(list)
+        for team_id in {claim.key.team_id for claim in owner_claims}:
+            for entry in entries.get(team_id, []):
+                by_owner[(team_id, entry.item.owner_id)].append(entry)
+        planned = []
         for claim in owner_claims:
             team_id, owner_id = claim.key.team_id, claim.key.target
             if self._person(team_id, owner_id).is_gone:
                 outcomes.posted(claim, None)
                 continue
-            mine = [e for e in entries.get(team_id, []) if e.item.owner_id == owner_id]
+            mine = by_owner.get((team_id, owner_id), [])
             groups = group_entries(mine, now=at)
             plan = plan_digest(
                 groups,
@@ -250,30 +286,42 @@ class DigestJob:
                     team_id=team_id, app_id=app_ids.get(team_id)
                 ),
             )
-            if not self._post_plan(claim, owner_id, plan, mine, outcomes, at):
-                failed_teams.add(team_id)
+            planned.append(PlannedDigest(claim, owner_id, plan))
+        return planned
 
-        for claim in claims:
-            if claim.key.kind is not PostKind.OWNER_DIGESTS:
-                continue
-            if claim.key.team_id in failed_teams:
-                outcomes.failure(claim, "owner_digest_failed")
-            else:
-                outcomes.posted(claim, None)
+    def _listed_entries(
+        self, planned: list[PlannedDigest], teams: set[str]
+    ) -> dict[int, DigestEntry]:
+        """The items the digests list, read whole (one statement), by id."""
+        item_ids = {
+            item_id
+            for digest in planned
+            for message in digest.plan
+            for item_id in message.item_ids
+        }
+        if not item_ids:
+            return {}
+        with self.deps.db.reading() as session:
+            rows = digests.list_items_of_teams(
+                session, team_ids=teams, item_ids=item_ids
+            )
+        return {
+            item.id: DigestEntry(item=item, incident=incident)
+            for item, incident in rows
+        }
 
     def _post_plan(
         self,
-        claim: Claim,
-        channel: str,
-        plan: list[PlannedMessage],
-        entries: list[DigestEntry],
+        digest: PlannedDigest,
+        by_id: dict[int, DigestEntry],
         outcomes: Outcomes,
         at: datetime,
     ) -> bool:
-        """Post a digest's messages, the first in `channel` and the rest in its
-        thread. Only a failure of the first releases the claim; after a later
-        one the parts before it stay posted (and the failure is logged)."""
-        by_id = {entry.item_id: entry for entry in entries}
+        """Post a digest's messages, the first in its channel and the rest in
+        its thread. Only a failure of the first releases the claim; after a
+        later one the parts before it stay posted (and the failure is
+        logged)."""
+        claim, channel, plan = digest.claim, digest.channel, digest.plan
         first: Delivered | None = None
         kept = []
         for planned in plan:
@@ -310,7 +358,7 @@ class DigestJob:
     def _render(self, team_id: str, planned: PlannedMessage, by_id: dict, at):
         return build_digest_message(
             planned.page,
-            [by_id[item_id] for item_id in planned.item_ids],
+            [by_id[item_id] for item_id in planned.item_ids if item_id in by_id],
             now=at,
             person_of=lambda user_id: self._person(team_id, user_id),
             link_of=self._link,

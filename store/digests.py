@@ -4,9 +4,10 @@ it was posted as."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import and_, insert, or_
+from sqlalchemy import and_, func, insert, or_
 from sqlmodel import Session, col, select
 
 from store.models import ActionItem, DigestMessage, DigestSubscription, Incident
@@ -63,16 +64,54 @@ def unsubscribe(session: Session, *, team_id: str, channel_id: str) -> bool:
     return True
 
 
-def list_digest_items(
+@dataclass(frozen=True)
+class DigestItemFacts:
+    """What deciding an action item's digest group needs (the names of
+    ActionItem's fields), without the rest of its row."""
+
+    id: int
+    team_id: str
+    incident_id: int
+    owner_id: str | None
+    status: str
+    deadline: date | None
+    deadline_zone: str
+    done_at: datetime | None
+    # The last progress, or the creation when there was none: read as one
+    # column (coalesced), since the group needs only the later of the two.
+    last_progress_at: datetime
+
+
+@dataclass(frozen=True)
+class DigestIncidentFacts:
+    """What deciding where an item may be shown needs of its incident."""
+
+    id: int
+    channel_id: str
+    is_private: bool
+
+
+def list_digest_facts(
     session: Session, *, team_ids: Iterable[str], done_since: datetime
-) -> list[tuple[ActionItem, Incident]]:
+) -> list[tuple[DigestItemFacts, DigestIncidentFacts]]:
     """Open items of the workspaces, and those done since `done_since`, each
-    with its incident, in one statement."""
+    with its incident, in one statement. Only the columns that decide an
+    item's group are read: a workspace has thousands of open items, a
+    digest lists a hundred (read those with `list_items_of_teams`)."""
     team_ids = sorted(set(team_ids))
     if not team_ids:
         return []
-    rows = session.exec(
-        select(ActionItem, Incident)
+    item_columns = [
+        func.coalesce(ActionItem.last_progress_at, ActionItem.created_at)
+        if name == "last_progress_at"
+        else getattr(ActionItem, name)
+        for name in DigestItemFacts.__dataclass_fields__
+    ]
+    incident_columns = [
+        getattr(Incident, name) for name in DigestIncidentFacts.__dataclass_fields__
+    ]
+    rows = session.connection().execute(
+        select(*item_columns, *incident_columns)
         .join(Incident, col(Incident.id) == col(ActionItem.incident_id))
         .where(
             col(ActionItem.team_id).in_(team_ids),
@@ -85,6 +124,29 @@ def list_digest_items(
             ),
         )
         .order_by(col(ActionItem.id))
+    )
+    split = len(item_columns)
+    return [
+        (DigestItemFacts(*row[:split]), DigestIncidentFacts(*row[split:]))
+        for row in rows
+    ]
+
+
+def list_items_of_teams(
+    session: Session, *, team_ids: Iterable[str], item_ids: Iterable[int]
+) -> list[tuple[ActionItem, Incident]]:
+    """The items of `item_ids` that belong to one of `team_ids`, each with
+    its incident, in one statement however many workspaces."""
+    team_ids, item_ids = sorted(set(team_ids)), sorted(set(item_ids))
+    if not team_ids or not item_ids:
+        return []
+    rows = session.exec(
+        select(ActionItem, Incident)
+        .join(Incident, col(Incident.id) == col(ActionItem.incident_id))
+        .where(
+            col(ActionItem.team_id).in_(team_ids),
+            col(ActionItem.id).in_(item_ids),
+        )
     ).all()
     return [(item, incident) for item, incident in rows]
 

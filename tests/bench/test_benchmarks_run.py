@@ -36,3 +36,26 @@ def test_quick_run_prints_figures(name: str, capsys) -> None:
     assert body, f"bench_{name} printed no table:\n{printed}"
     assert any(re.search(r"\| \d[\d,.]* \|", row) for row in body), printed
     assert "nan" not in printed
+
+
+def test_scale_bench_has_the_digest_metrics_and_search_cases_with_targets() -> None:
+    from bench.bench_scale import CASES
+
+    targets = {case.name: case.target_ms for case in CASES}
+    assert len(targets) == len(CASES)
+    digest = [name for name in targets if name.startswith("digest tick")]
+    metrics = [name for name in targets if name.startswith("metrics")]
+    search = [name for name in targets if name.startswith("/pir search")]
+    assert len(digest) == 2 and len(metrics) == 2 and len(search) == 2
+    assert {targets[name] for name in digest} == {250}
+    assert {targets[name] for name in metrics} == {500}
+    assert {targets[name] for name in search} == {200}
+
+
+def test_ack_bench_sends_a_review_section_submission() -> None:
+    from bench import bare_app
+    from bench.bench_ack import KINDS
+    from handlers.ids import View
+
+    assert "section submission" in KINDS
+    assert View.REVIEW_SECTION.value == bare_app.SECTION_VIEW
