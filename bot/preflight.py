@@ -14,10 +14,10 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from bot.settings import ConfigError, Settings
-from store.db import Database
+from store.db import Database, normalise_url
 
 logger = logging.getLogger(__name__)
 
@@ -48,22 +48,32 @@ def open_database(settings: Settings, *, existing_only: bool = False) -> Databas
                 f"There is no database at {missing}: check DATABASE_URL (by "
                 "default pirbot.db in the directory pirbot runs in)."
             )
-    try:
-        database = Database(url, default_timezone=settings.default_timezone)
-    except ArgumentError:
+    if _driver_of(url) not in _DRIVERS:
         raise ConfigError(
-            "DATABASE_URL is not a database URL: use sqlite:///pirbot.db or "
-            "postgresql://user@host:5432/name."
-        ) from None
+            "DATABASE_URL is not a database pirbot can use: give "
+            "sqlite:///pirbot.db or postgresql://user@host:5432/name."
+        )
+    database = Database(url, default_timezone=settings.default_timezone)
     try:
         database.upgrade()
-    except (OperationalError, ProgrammingError) as error:
+    except DatabaseError as error:
         database.dispose()
         raise ConfigError(
             f"Could not open the database of DATABASE_URL ({_first_line(error)}): "
             "check the URL and that the database server is running."
         ) from None
     return database
+
+
+# The drivers pirbot installs (pyproject.toml), by SQLAlchemy's names.
+_DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql+psycopg"})
+
+
+def _driver_of(url: str) -> str | None:
+    try:
+        return make_url(normalise_url(url)).drivername
+    except ArgumentError:
+        return None
 
 
 def _missing_sqlite_file(url: str) -> Path | None:

@@ -155,6 +155,9 @@ class People:
                 return Person(user_id=user_id, name=user_id, timezone=None)
             logger.info("Unknown user %s: %s", user_id, reason)
             person = Person(user_id=user_id, name=user_id, timezone=None, is_gone=True)
+        except OSError as error:  # URLError among them: Slack out of reach
+            logger.warning("No answer about user %s: %s", user_id, error)
+            return Person(user_id=user_id, name=user_id, timezone=None)
         self._people[key] = (self._clock(), person)
         return person
 

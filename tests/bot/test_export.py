@@ -87,3 +87,16 @@ def test_export_to_a_folder_that_does_not_exist_is_one_sentence(
 
     said = capsys.readouterr().err
     assert f"Could not write {target}" in said and "Traceback" not in said
+
+
+def test_export_with_slack_out_of_reach_falls_back_to_user_ids(
+    stored, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-export-0000000000")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+
+    assert cli.main(["export", "C07INC12345"]) == 0
+
+    document = capsys.readouterr().out
+    assert document.startswith("# Incident review: Payments down")
+    assert ALICE in document

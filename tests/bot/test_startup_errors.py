@@ -155,3 +155,29 @@ def test_a_token_of_the_wrong_kind_says_which_kind_it_is(
     said = _refused(["run", "--no-scheduler"], capsys)
 
     assert f"{variable} holds {kind}" in said
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://pirbot@db/pirbot", "postgresql+asyncpg://pirbot@db/pirbot", "x"]
+)
+def test_a_database_pirbot_cannot_use_is_one_sentence(
+    environment, monkeypatch, url, capsys
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+
+    said = _refused(["db", "upgrade"], capsys)
+
+    assert "DATABASE_URL is not a database pirbot can use" in said
+
+
+def test_a_file_that_is_not_a_database_is_left_as_it_is(
+    environment, monkeypatch, capsys
+) -> None:
+    notes = environment / "notes.db"
+    notes.write_text("not a database", encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{notes}")
+
+    said = _refused(["metrics"], capsys)
+
+    assert "file is not a database" in said
+    assert notes.read_text(encoding="utf-8") == "not a database"
