@@ -428,5 +428,37 @@ class IgnoreMalformedRequests(Middleware):
         return next()
 
 
+class IgnoreOtherWorkspaces(Middleware):
+    """Answers 200, and does nothing more, for a request from a workspace
+    the bot is not installed in.
+
+    One token serves one workspace, so such a request can only be a
+    mistake (another app's signing secret, a replayed payload); acting on
+    it would record a workspace nobody installed the bot in. An install
+    for a whole Enterprise Grid org serves many workspaces, and is let be.
+    """
+
+    def process(
+        self,
+        *,
+        req: BoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], BoltResponse],  # noqa: A002 - Bolt's argument name
+    ) -> BoltResponse | None:
+        installed = req.context.authorize_result
+        team_id = req.context.team_id
+        # An org-wide install has no workspace of its own (auth.test gives
+        # no team_id), so it is never taken for another workspace's.
+        if installed is not None and installed.team_id and team_id != installed.team_id:
+            logger.warning(
+                "Ignored a request from workspace %s; this bot serves %s",
+                team_id,
+                installed.team_id,
+            )
+            return BoltResponse(status=200, body="")
+        return next()
+
+
 def register(app: App) -> None:
     app.use(IgnoreMalformedRequests())
+    app.use(IgnoreOtherWorkspaces())

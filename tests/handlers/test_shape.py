@@ -8,9 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
+from bot.local import SIGNING_SECRET
 from handlers.shape import Malformed, RequestScreen, Verdict, check
+from slack_standin import SlackRequestSender, payloads
 from slack_standin.requests import sign
+from store.models import Incident, Workspace
+from tests.handlers.people import ALICE, CHANNEL
 
 PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "slack" / "payloads"
 EXAMPLES = sorted(PAYLOADS.glob("*.json"))
@@ -67,3 +72,28 @@ def test_a_body_or_timestamp_no_signature_could_cover_is_forged(raw, timestamp):
     )
 
     assert verdict is Verdict.FORGED
+
+
+def test_a_request_from_another_workspace_changes_nothing(bot) -> None:
+    other = SlackRequestSender(
+        bot.url, SIGNING_SECRET, team_id="T0OTHER0001", standin=bot.standin
+    )
+    message = bot.standin.add_message(CHANNEL, user=ALICE, text="db failover")
+    calls = len(bot.standin.calls)
+
+    declared = bot.settle(
+        other.command("declare P2 Checkout errors", user_id=ALICE, channel_id=CHANNEL)
+    )
+    tagged = bot.settle(
+        other.event(
+            payloads.reaction_added(
+                user=ALICE, reaction="pushpin", channel=CHANNEL, ts=message["ts"]
+            )
+        )
+    )
+
+    assert (declared.status, tagged.status) == (200, 200)
+    assert len(bot.standin.calls) == calls
+    with bot.db.session() as session:
+        assert session.exec(select(Workspace)).all() == []
+        assert session.exec(select(Incident)).all() == []
