@@ -19,7 +19,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from bot import reviewer
 from bot.local import LocalBot
@@ -50,7 +57,7 @@ EXAMPLE = "waf-cpu-exhaustion.json"
 
 
 class Responder(BaseModel):
-    id: str
+    id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$")]
     name: str
     real_name: str | None = None
     tz: TimeZoneName = "UTC"
@@ -69,14 +76,15 @@ class Workspace(BaseModel):
 
 
 class Channel(BaseModel):
-    id: str
+    # Slack's ids: C… for a channel, G… for an older private one.
+    id: Annotated[str, Field(pattern=r"^[CG][A-Z0-9]{2,}$")]
     name: str
     is_private: bool = False
 
 
 class MessageStep(BaseModel):
     type: Literal["message"]
-    at: datetime
+    at: AwareDatetime
     id: str
     text: str = ""
     user: str | None = None
@@ -87,14 +95,14 @@ class MessageStep(BaseModel):
 
 class CommandStep(BaseModel):
     type: Literal["command"]
-    at: datetime
+    at: AwareDatetime
     user: str
     text: str
 
 
 class ReactionStep(BaseModel):
     type: Literal["reaction"]
-    at: datetime
+    at: AwareDatetime
     user: str
     message: str
     reaction: str
@@ -102,7 +110,7 @@ class ReactionStep(BaseModel):
 
 class ShortcutStep(BaseModel):
     type: Literal["shortcut"]
-    at: datetime
+    at: AwareDatetime
     user: str
     message: str
     kind: str | None = None
@@ -144,7 +152,7 @@ class ActionItemEntry(BaseModel):
 class ReviewEntry(BaseModel):
     """The review as the facilitator types it into the modals."""
 
-    at: datetime | None = None
+    at: AwareDatetime | None = None
     facilitator: str
     summary: str
     impact: Impact = Impact()
@@ -159,10 +167,30 @@ class IncidentFile(BaseModel):
     source: str = ""
     workspace: Workspace = Workspace()
     channel: Channel
-    responders: list[Responder]
+    responders: Annotated[list[Responder], Field(min_length=1)]
     integrations: list[Integration] = []
     steps: list[Step]
     review: ReviewEntry | None = None
+
+    @model_validator(mode="after")
+    def _in_time_order(self) -> IncidentFile:
+        for number, (before, step) in enumerate(
+            zip(self.steps, self.steps[1:], strict=False), start=1
+        ):
+            if step.at < before.at:
+                raise ValueError(
+                    f"step {number} ({step.at:%Y-%m-%d %H:%M %Z}) comes before "
+                    f"step {number - 1} ({before.at:%Y-%m-%d %H:%M %Z}): steps "
+                    "are replayed in the order of their times"
+                )
+        ids = [step.id for step in self.steps if isinstance(step, MessageStep)]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"message ids must differ; used twice: {', '.join(twice)}")
+        review_at = self.review.at if self.review else None
+        if review_at and self.steps and review_at < self.steps[-1].at:
+            raise ValueError("the review's time comes before the last step's")
+        return self
 
 
 def load_incident(path: Path | None) -> IncidentFile:
@@ -174,6 +202,8 @@ def load_incident(path: Path | None) -> IncidentFile:
             raw = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"cannot read {path}: it is not UTF-8 text") from None
     try:
         return TypeAdapter(IncidentFile).validate_json(raw)
     except ValidationError as error:
@@ -212,15 +242,31 @@ class Replay:
         self.skipped: list[str] = []
 
     def run(self) -> None:
-        for number, step in enumerate(self.incident.steps):
-            self.clock.current = step.at
-            reply = self.bot.settle(getattr(self, f"_{step.type}")(step, number))
-            if reply is not None and reply.status != 200:
-                raise RuntimeError(
-                    f"step {number} ({step.type}) was answered {reply.status}"
-                )
-        if self.incident.review is not None and self.incident.steps:
-            self._review(self.incident.review)
+        with _Refusals() as refusals:
+            for number, step in enumerate(self.incident.steps):
+                self.clock.current = step.at
+                answered = len(self.standin.calls_to("response_url"))
+                reply = self.bot.settle(getattr(self, f"_{step.type}")(step, number))
+                if reply is not None and reply.status != 200:
+                    raise RuntimeError(
+                        f"step {number} ({step.type}) was answered {reply.status}"
+                    )
+                self._expect_taken(number, step, reply, refusals, answered)
+            if self.incident.review is not None and self.incident.steps:
+                self._review(self.incident.review)
+                if refusals.seen:
+                    raise ConfigError(f"the review was refused: {refusals.seen[-1]}")
+
+    def _expect_taken(self, number, step, reply, refusals, answered: int) -> None:
+        """A step the bot turned down is a mistake in the file: say which,
+        in the bot's own words, rather than replay a different incident."""
+        said = _modal_errors(reply)
+        if not said and refusals.seen:
+            told = self.standin.calls_to("response_url")[answered:]
+            said = told[-1].args.get("text", "") if told else refusals.seen[-1]
+        refusals.seen.clear()
+        if said:
+            raise ConfigError(f"step {number} ({step.type}) was refused: {said}")
 
     def _review(self, entry: ReviewEntry) -> None:
         """The commander posts the review card and names the facilitator, who
@@ -443,14 +489,55 @@ def _section_entries(entry: ReviewEntry) -> list[tuple[str, dict]]:
     ]
 
 
+class _Refusals(logging.Handler):
+    """What the bot refused or ignored while the steps were replayed, read
+    from its own log (a refusal is told to the person, and logged)."""
+
+    LOGGERS = ("handlers.errors", "handlers.shape")
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.INFO)
+        self.seen: list[str] = []
+        self._levels: dict[str, int] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith(
+            ("Refused", "Ignored a malformed", "Failed", "Slack answered")
+        ):
+            self.seen.append(message)
+
+    def __enter__(self) -> _Refusals:
+        for name in self.LOGGERS:
+            logger = logging.getLogger(name)
+            self._levels[name] = logger.level
+            logger.setLevel(min(logger.getEffectiveLevel(), logging.INFO))
+            logger.addHandler(self)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for name in self.LOGGERS:
+            logger = logging.getLogger(name)
+            logger.removeHandler(self)
+            logger.setLevel(self._levels[name])
+
+
+def _modal_errors(reply) -> str:
+    if reply is None or not reply.body.strip().startswith("{"):
+        return ""
+    answer = reply.json()
+    if answer.get("response_action") != "errors":
+        return ""
+    return "; ".join(str(text) for text in answer.get("errors", {}).values())
+
+
 def _expect_saved(reply, what: str) -> None:
     """A submission the demo makes must be taken (a hint is fine); one the
     bot refuses is a mistake in the file, told with the bot's own words."""
     if reply.status != 200:
         raise RuntimeError(f"the {what} step was answered {reply.status}")
-    answer = reply.json() if reply.body.strip().startswith("{") else {}
-    if answer.get("response_action") == "errors":
-        said = "; ".join(str(text) for text in answer.get("errors", {}).values())
+    said = _modal_errors(reply)
+    if said:
         raise ConfigError(f"the review's {what} was refused: {said}")
 
 

@@ -59,7 +59,7 @@ def test_demo_prints_the_document_and_a_count_of_slack_calls() -> None:
 
 def test_a_broken_incident_file_names_the_problem(tmp_path) -> None:
     broken = tmp_path / "broken.json"
-    broken.write_text('{"name": "x", "channel": {"id": "C1"}}', encoding="utf-8")
+    broken.write_text('{"name": "x", "channel": {"id": "C07INC0001"}}', encoding="utf-8")
     with pytest.raises(ConfigError, match="channel.name"):
         demo.load_incident(broken)
 
@@ -87,7 +87,9 @@ def test_an_unknown_time_zone_in_the_file_is_named(example, tmp_path) -> None:
 
 def test_a_review_without_a_declared_incident_is_named(example, tmp_path) -> None:
     def undeclared(edited):
-        edited["steps"] = [s for s in edited["steps"] if s["type"] != "command"]
+        edited["steps"] = [
+            s for s in edited["steps"] if s["type"] not in ("command", "shortcut")
+        ]
 
     incident = _edited_example(example, tmp_path, undeclared)
     with pytest.raises(ConfigError, match="no step declares the incident"):
@@ -100,6 +102,27 @@ def test_an_action_item_deadline_the_bot_refuses_is_told(example, tmp_path) -> N
 
     incident = _edited_example(example, tmp_path, unreadable)
     with pytest.raises(ConfigError, match="action item was refused: .*pigs fly.* date"):
+        demo.replay_incident(incident)
+
+
+def test_steps_out_of_time_order_are_named(example, tmp_path) -> None:
+    def swapped(edited):
+        steps = edited["steps"]
+        steps[0], steps[1] = steps[1], steps[0]
+
+    with pytest.raises(ConfigError, match="step 1 .* comes before step 0"):
+        _edited_example(example, tmp_path, swapped)
+
+
+def test_a_step_the_bot_refuses_stops_the_replay_with_its_words(
+    example, tmp_path
+) -> None:
+    def unreadable_time(edited):
+        shortcut = next(s for s in edited["steps"] if s["type"] == "shortcut")
+        shortcut["time"] = "purple o'clock"
+
+    incident = _edited_example(example, tmp_path, unreadable_time)
+    with pytest.raises(ConfigError, match=r"\(shortcut\) was refused: I could not"):
         demo.replay_incident(incident)
 
 
