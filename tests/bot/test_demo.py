@@ -59,7 +59,7 @@ def test_demo_prints_the_document_and_a_count_of_slack_calls() -> None:
 
 def test_a_broken_incident_file_names_the_problem(tmp_path) -> None:
     broken = tmp_path / "broken.json"
-    broken.write_text('{"name": "x", "channel": {"id": "C07INC0001"}}', encoding="utf-8")
+    broken.write_text('{"name": "x", "channel": {"id": "C07INC01"}}', encoding="utf-8")
     with pytest.raises(ConfigError, match="channel.name"):
         demo.load_incident(broken)
 
