@@ -54,6 +54,12 @@ class ListenerExecutor(ThreadPoolExecutor):
             return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
 
 
+def _quiet_about_our_client(record: logging.LogRecord) -> bool:
+    """Bolt reads SLACK_BOT_TOKEN itself and warns, at every start, that the
+    client given to it wins over that token: which is meant."""
+    return not record.getMessage().startswith("As you gave `client` as well")
+
+
 def build_app(
     deps: Deps,
     *,
@@ -69,13 +75,15 @@ def build_app(
     The token is checked with auth.test when the app is built. With
     `health`, every request that passed the signature check is noted there.
     """
+    bolt_logger = logging.getLogger("slack_bolt.App")
+    bolt_logger.addFilter(_quiet_about_our_client)
     app = App(
         client=client,
         signing_secret=None if socket_mode else signing_secret,
         request_verification_enabled=not socket_mode,
         process_before_response=False,
         listener_executor=executor or ListenerExecutor(),
-        logger=logging.getLogger("slack_bolt.App"),
+        logger=bolt_logger,
     )
     if health is not None:
         app.use(_NoteSlackRequests(health))

@@ -7,7 +7,10 @@ print it and exit with code 2.
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.error import URLError
 
@@ -105,7 +108,8 @@ def check_bot_token(client: WebClient, settings: Settings) -> None:
     token's fault.
     """
     try:
-        client.auth_test()
+        with _sdk_quiet():
+            client.auth_test()
     except SlackApiError as error:
         code = error.response.get("error") if error.response else None
         status = error.response.status_code if error.response else None
@@ -127,6 +131,19 @@ def check_bot_token(client: WebClient, settings: Settings) -> None:
         ) from None
 
 
+@contextmanager
+def _sdk_quiet():
+    """The SDK logs each retry and its last failure; the sentence that
+    follows says it all, so only that is shown."""
+    sdk = logging.getLogger("slack_sdk")
+    level = sdk.level
+    sdk.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        sdk.setLevel(level)
+
+
 def socket_mode_refused(error: Exception) -> ConfigError:
     """The sentence for a Socket Mode connection that could not be opened."""
     if isinstance(error, SlackApiError):
@@ -144,8 +161,19 @@ def socket_mode_refused(error: Exception) -> ConfigError:
 
 
 def port_refused(host: str, port: int, error: OSError) -> ConfigError:
-    """The sentence for an HTTP port the server could not listen on."""
+    """The sentence for an address the HTTP server could not listen on."""
+    reason = error.strerror or str(error)
+    if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+        return ConfigError(
+            f"Could not listen on {host}:{port} ({reason}): --host must be an "
+            "address of this machine, such as 0.0.0.0 or 127.0.0.1."
+        )
+    if error.errno == errno.EACCES:
+        return ConfigError(
+            f"Could not listen on {host}:{port} ({reason}): ports below 1024 "
+            "need privileges; pick another with --port."
+        )
     return ConfigError(
-        f"Could not listen on {host}:{port} ({error.strerror or error}): is "
-        "another process using it? Pick another with --port."
+        f"Could not listen on {host}:{port} ({reason}): is another process "
+        "using it? Pick another with --port."
     )

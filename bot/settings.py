@@ -48,6 +48,18 @@ _TOKEN_SOURCES = {
 }
 
 
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+    @classmethod
+    def _missing_(cls, value: object):
+        # LOG_LEVEL=info reads as INFO.
+        return cls.__members__.get(str(value).upper())
+
+
 def known_time_zone(value: str) -> str:
     """`value` if it is an IANA time zone name; a ValueError for pydantic
     otherwise."""
@@ -93,9 +105,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///pirbot.db"
     default_timezone: TimeZoneName = "UTC"
-    log_level: Annotated[str, Field(pattern=r"(?i)^(debug|info|warning|error)$")] = (
-        "INFO"
-    )
+    log_level: LogLevel = LogLevel.INFO
     log_format: LogFormat = LogFormat.TEXT
     # How long after its time a digest missed by downtime is still posted
     # (nudges due longer ago than this are dropped as no longer true).
@@ -142,10 +152,15 @@ class Settings(BaseSettings):
                 f"{variable} holds {kind} ({value[:5]}…), not the one pirbot "
                 f"needs ({prefix}…): copy it from {where} at {SLACK_APPS_PAGE}."
             )
-        if not value.startswith(prefix) or len(value) < len(prefix) + 8:
+        if not value.startswith(prefix):
             raise ConfigError(
                 f"{variable} does not look like a Slack token (it should start "
                 f"with {prefix}): copy it again from {where} at {SLACK_APPS_PAGE}."
+            )
+        if len(value) < len(prefix) + 8:
+            raise ConfigError(
+                f"{variable} is too short to be a whole Slack token: copy it "
+                f"again from {where} at {SLACK_APPS_PAGE}."
             )
 
 

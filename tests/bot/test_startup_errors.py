@@ -181,3 +181,12 @@ def test_a_file_that_is_not_a_database_is_left_as_it_is(
 
     assert "file is not a database" in said
     assert notes.read_text(encoding="utf-8") == "not a database"
+
+
+def test_a_host_that_is_not_this_machines_is_named(standin, capsys) -> None:
+    said = _refused(
+        ["run", "--http", "--no-scheduler", "--host", "not a host", "--port", "3999"],
+        capsys,
+    )
+
+    assert "--host must be an address of this machine" in said
