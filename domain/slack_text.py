@@ -110,3 +110,8 @@ def _splits_a_flag(text: str, cut: int) -> bool:
     while cut - run > 0 and _is_regional_indicator(text[cut - run - 1]):
         run += 1
     return run % 2 == 1 and cut < len(text) and _is_regional_indicator(text[cut])
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """`1 event`, `2 events`: a count with its noun in the right number."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

@@ -21,6 +21,7 @@ from domain.metrics import (
     ReviewTimes,
     Spread,
 )
+from domain.slack_text import counted
 from domain.timeline import format_duration
 
 NO_FIGURE = "no figure yet"
@@ -28,10 +29,6 @@ NO_FIGURE = "no figure yet"
 
 def _percent(rate: float | None) -> str:
     return NO_FIGURE if rate is None else f"{rate * 100:.0f}%"
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _completion_line(figure: Completion) -> str:
@@ -59,8 +56,8 @@ def _action_items_text(items: ActionItemFigures) -> str:
     if items.due:
         text = (
             f"{_percent(items.rate)} ({items.on_time} of "
-            f"{_plural(items.due, 'item')} due in the period)"
-            f"\n{_plural(items.open_past_deadline, 'item')} open past deadline"
+            f"{counted(items.due, 'item')} due in the period)"
+            f"\n{counted(items.open_past_deadline, 'item')} open past deadline"
             f", {items.done_late} done late"
         )
     else:
@@ -92,7 +89,7 @@ def _spread_text(spread: Spread, *, of: str, show=format_duration) -> str:
         return NO_FIGURE
     return (
         f"median {show(spread.median)}, 90th percentile {show(spread.p90)} "
-        f"over {_plural(spread.count, of)}"
+        f"over {counted(spread.count, of)}"
     )
 
 
@@ -119,7 +116,7 @@ def build_metrics_message(report: MetricsReport, *, timezone: str) -> tuple[str,
         f"{period.since.astimezone(zone):%Y-%m-%d %H:%M} to "
         f"{period.until.astimezone(zone):%Y-%m-%d %H:%M} ({timezone})"
     )
-    declared = _plural(report.incidents, "incident")
+    declared = counted(report.incidents, "incident")
     if not report.incidents:
         declared = "No incidents"
     ack, resolve = report.time_to_acknowledge, report.time_to_resolve

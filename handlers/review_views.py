@@ -51,7 +51,13 @@ from domain.review import (
     TimelineContent,
 )
 from domain.reviewing import Review
-from domain.slack_text import clamp, escape_mrkdwn, plain_mentions, unescape_slack
+from domain.slack_text import (
+    clamp,
+    counted,
+    escape_mrkdwn,
+    plain_mentions,
+    unescape_slack,
+)
 from domain.timeline import KIND_LABELS, EventKind
 from domain.times import UnreadableTime, read_when
 from handlers import values
@@ -266,7 +272,7 @@ def build_review_card(review: Review, *, name_of: NameOf) -> tuple[str, list[dic
         snapshot = review.sections[section]
         line = f"*{SECTION_TITLES[section]}* · {STATE_MARKS[snapshot.state]}"
         if section is Section.ACTION_ITEMS and review.action_items:
-            line += f" · {len(review.action_items)} items"
+            line += f" · {counted(len(review.action_items), 'item')}"
         if snapshot.updated_by and snapshot.version:
             line += f"\n_last saved by {escape_mrkdwn(name_of(snapshot.updated_by))}_"
         blocks.append(
@@ -531,7 +537,7 @@ def _timeline_blocks(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"{len(events)} events · times in {timezone}"
+                    text=f"{counted(len(events), 'event')} · times in {timezone}"
                     + (f" · page {page + 1} of {pages}" if pages > 1 else "")
                     + " · struck through: left out of the review"
                 )

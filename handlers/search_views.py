@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
 from domain.search import Found, SearchResults, split_snippet
-from domain.slack_text import clamp, escape_mrkdwn
+from domain.slack_text import clamp, counted, escape_mrkdwn
 from store.models import Incident
 
 SECTION_LIMIT = 3000
@@ -83,7 +83,8 @@ def build_search_message(results: SearchResults, *, links: Links) -> tuple[str, 
         return text, [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]
 
     count = len(results.found)
-    text = f"{count} review{'s' if count != 1 else ''} mention {words}"
+    verb = "mentions" if count == 1 else "mention"
+    text = f"{counted(count, 'review')} {verb} {words}"
     blocks = [SectionBlock(text=MarkdownTextObject(text=f"*{text}:*"))]
     blocks += [_found_block(f, links.get(f.incident.id)) for f in results.found]
     if results.more:

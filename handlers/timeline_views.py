@@ -25,6 +25,7 @@ from slack_sdk.models.views import View
 
 from domain.slack_text import (
     clamp,
+    counted,
     escape_mrkdwn,
     plain_mentions,
     ts_to_datetime,
@@ -192,7 +193,7 @@ def build_timeline_message(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"{len(events)} events · times in {timezone}"
+                    text=f"{counted(len(events), 'event')} · times in {timezone}"
                     + (f" · page {page + 1} of {pages}" if pages > 1 else "")
                 )
             ]
@@ -215,7 +216,7 @@ def build_timeline_message(
     )
     if pages > 1:
         blocks.append(_paging(incident.id, page, pages))
-    text = f"Timeline of {incident.title}: {len(events)} events"
+    text = f"Timeline of {incident.title}: {counted(len(events), 'event')}"
     return text, [block.to_dict() for block in blocks]
 
 
