@@ -186,6 +186,17 @@ _BLAME_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         "had no validation step”.",
     ),
     (
+        "be_more_careful",
+        re.compile(
+            r"\b(should|must|needs? to|has to|have to|ought to) (?:be|have been) "
+            r"more (careful|vigilant|attentive|mindful|diligent|cautious)\b",
+            re.I,
+        ),
+        "Asking someone to be more careful leaves the trap for the next "
+        "person. Name the safeguard, e.g. “the deploy tool asks for a second "
+        "review of config changes”.",
+    ),
+    (
         "failed_to_follow",
         re.compile(
             r"\b(failed|forgot|neglected|didn'?t bother) to (follow|check|test"

@@ -118,6 +118,9 @@ BLAMING = [
     ("The intern messed up the DNS record", "fault"),
     ("@carol skipped the approval step", "person_caused"),
     ("Developers did not follow the procedure", "failed_to_follow"),
+    ("Bob should be more careful", "be_more_careful"),
+    ("The on-call needs to be more vigilant at night", "be_more_careful"),
+    ("Reviewers should have been more diligent", "be_more_careful"),
 ]
 
 SYSTEM_FRAMED = [
