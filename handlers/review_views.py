@@ -273,6 +273,9 @@ def build_review_card(review: Review, *, name_of: NameOf) -> tuple[str, list[dic
         line = f"*{SECTION_TITLES[section]}* · {STATE_MARKS[snapshot.state]}"
         if section is Section.ACTION_ITEMS and review.action_items:
             line += f" · {counted(len(review.action_items), 'item')}"
+        if section is Section.TIMELINE and review.events:
+            # Captured events are there before anyone curates them.
+            line += f" · {counted(len(review.events), 'event')} captured"
         if snapshot.updated_by and snapshot.version:
             line += f"\n_last saved by {escape_mrkdwn(name_of(snapshot.updated_by))}_"
         blocks.append(

@@ -638,3 +638,16 @@ def test_a_category_outside_the_workspace_list_is_refused(declared, alice) -> No
     )
     assert "categories" in _errors(reply)[ReviewBlock.CATEGORY]
     assert _incident(declared).root_cause_category is None
+
+
+def test_the_card_counts_the_events_captured_so_far(declared, alice) -> None:
+    message = declared.standin.add_message(CHANNEL, user=BOB, text="restarted pods")
+    declared.event(
+        payloads.reaction_added(
+            user=ALICE, reaction="pushpin", channel=CHANNEL, ts=message["ts"]
+        )
+    )
+
+    alice.command("review")
+
+    assert "1 event captured" in json.dumps(alice.card()["blocks"])
