@@ -166,8 +166,12 @@ def posted_and_stated(
     minute it was posted, on the reader's clock; None when they agree."""
     if stated_at is None:
         return None
-    posted = posted_at.astimezone(zone).strftime("%H:%M")
-    stated = stated_at.astimezone(zone).strftime("%H:%M")
-    if posted == stated:
+    posted_local, stated_local = posted_at.astimezone(zone), stated_at.astimezone(zone)
+    posted, stated = posted_local.strftime("%H:%M"), stated_local.strftime("%H:%M")
+    if posted_local.date() != stated_local.date():
+        # A stated time on another day shows both days.
+        posted = posted_local.strftime("%a %d %b %H:%M")
+        stated = stated_local.strftime("%a %d %b %H:%M")
+    elif posted == stated:
         return None
     return f"posted {posted}, says {stated}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,6 +18,7 @@ from domain.timeline import (
     format_duration,
     infer_kind,
     kind_for_reaction,
+    posted_and_stated,
 )
 
 
@@ -128,3 +130,25 @@ def test_time_to_detect_is_unknown_without_a_start_event() -> None:
     )
     assert durations.detect is None
     assert durations.mitigate == timedelta(minutes=24)
+
+
+def test_posted_and_stated_on_the_same_day_show_clock_times() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    posted = datetime(2024, 12, 3, 13, 20, tzinfo=UTC)
+
+    said = posted_and_stated(
+        posted_at=posted, stated_at=posted - timedelta(minutes=15), zone=berlin
+    )
+
+    assert said == "posted 14:20, says 14:05"
+    assert posted_and_stated(posted_at=posted, stated_at=posted, zone=berlin) is None
+
+
+def test_posted_and_stated_on_different_days_show_both_days() -> None:
+    posted = datetime(2026, 11, 1, 7, 50, tzinfo=UTC)
+
+    said = posted_and_stated(
+        posted_at=posted, stated_at=posted - timedelta(hours=18, minutes=45), zone=UTC
+    )
+
+    assert said == "posted Sun 01 Nov 07:50, says Sat 31 Oct 13:05"
