@@ -221,7 +221,7 @@ def build_timeline_message(
 
 
 def _event_section(event, *, zone: ZoneInfo, name_of) -> SectionBlock:
-    when = event.occurred_at.astimezone(zone).strftime("%a %H:%M")
+    when = event.occurred_at.astimezone(zone).strftime("%a %d %b %H:%M")
     both = posted_and_stated(
         posted_at=event.posted_at, stated_at=event.stated_at, zone=zone
     )

@@ -105,12 +105,12 @@ def test_timeline_is_in_order_in_the_viewers_zone_with_durations(declared) -> No
     response = _last_response(declared)
     sections = [b["text"]["text"] for b in response["blocks"] if b["type"] == "section"]
     # Bob reads New York time: 15:33:20 UTC is 10:33 there.
-    assert sections[0].startswith("*Tue 10:33* · Detection")
+    assert sections[0].startswith("*Tue 03 Dec 10:33* · Detection")
     # Mentions read as the person's name, never as a raw user id.
     assert "@Bob" in sections[0] and "<@" not in sections[0]
     assert "tagged by Carol" in sections[0]
     assert "&lt;!here&gt;" not in sections[1] and "<!here>" not in sections[1]
-    assert sections[1].startswith("*Tue 11:03* · Mitigation")
+    assert sections[1].startswith("*Tue 03 Dec 11:03* · Mitigation")
     assert "America/New_York" in json.dumps(response["blocks"])
     assert "*mitigate* 30 min" in sections[-1]
 
