@@ -242,7 +242,8 @@ def test_timeline_shows_both_the_posted_and_the_stated_time(declared) -> None:
     response = declared.standin.calls_to("response_url")[-1].args
     first = next(b for b in response["blocks"] if b["type"] == "section")
     # Alice reads Berlin time: posted 16:33, says 16:20.
-    assert first["text"]["text"].startswith("*Tue 03 Dec 16:20 (posted 16:33, says 16:20)*")
+    shown = first["text"]["text"]
+    assert shown.startswith("*Tue 03 Dec 16:20 (posted 16:33, says 16:20)*")
 
 
 def test_alert_time_with_a_zone_is_read_from_the_integrations_text(declared) -> None:
