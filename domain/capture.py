@@ -129,7 +129,15 @@ def capture_message(
             session.add(event)
         if reaction is not None:
             timeline.add_tag(session, event=event, user_id=tagged_by, reaction=reaction)
-        if created or source is TagSource.SHORTCUT:
+        if created:
+            search.add_event_text(
+                session,
+                team_id=message.team_id,
+                incident_id=incident.id,
+                text=event.text,
+                note=event.note,
+            )
+        elif source is TagSource.SHORTCUT:
             search.reindex_incident(
                 session, team_id=message.team_id, incident_id=incident.id
             )
@@ -360,6 +368,8 @@ def add_typed_event(
         )
         session.add(event)
         session.flush()
-        search.reindex_incident(session, team_id=team_id, incident_id=incident.id)
+        search.add_event_text(
+            session, team_id=team_id, incident_id=incident.id, text=text
+        )
     logger.info("Typed timeline event %s for incident %s", event.id, incident.id)
     return event

@@ -194,11 +194,13 @@ def save_section(
     by: str,
     expected_version: int,
     now: datetime,
+    reindex: bool = True,
 ) -> SectionSnapshot:
     """Save a section opened at `expected_version`. Raises SectionChanged.
 
     The root cause's category is copied onto the incident, where repeat
-    causes are counted.
+    causes are counted. Without `reindex`, the caller rebuilds the search
+    document itself (`reindex_search`), after it has answered Slack.
     """
     state = SectionState.DONE if done else SectionState.DRAFT
     with db.session() as session:
@@ -227,7 +229,8 @@ def save_section(
             incident.root_cause_category = content.category
             incidents.touch(incident)
             session.add(incident)
-        search.reindex_incident(session, team_id=team_id, incident_id=incident_id)
+        if reindex:
+            search.reindex_incident(session, team_id=team_id, incident_id=incident_id)
     logger.info(
         "Saved section %s of incident %s at version %s (%s)",
         section.value,
@@ -238,6 +241,12 @@ def save_section(
     return SectionSnapshot(
         section, state, row.version, content, row.updated_by, row.updated_at
     )
+
+
+def reindex_search(db: Database, *, team_id: str, incident_id: int) -> None:
+    """Rebuild the incident's search document from what is stored now."""
+    with db.session() as session:
+        search.reindex_incident(session, team_id=team_id, incident_id=incident_id)
 
 
 # --- Action items -------------------------------------------------------------

@@ -176,6 +176,7 @@ class ReviewSections:
                 by=user_id,
                 expected_version=modal.v,
                 now=self.deps.now(),
+                reindex=False,
             )
         except FormErrors as error:
             ack(response_action="errors", errors=error.errors)
@@ -200,6 +201,10 @@ class ReviewSections:
         else:
             ack()
         with after_ack("review_section_saved"):
+            # Search waits for the answer: the person should not.
+            reviewing.reindex_search(
+                self.deps.db, team_id=context.team_id, incident_id=modal.i
+            )
             self.card.refresh(client, team_id=context.team_id, incident_id=modal.i)
             chosen = getattr(content, "category", None)
             if section is Section.ROOT_CAUSE and chosen and chosen != category_before:

@@ -106,6 +106,45 @@ def reindex_incident(session: Session, *, team_id: str, incident_id: int) -> Non
     session.flush()
 
 
+def add_event_text(
+    session: Session,
+    *,
+    team_id: str,
+    incident_id: int,
+    text: str,
+    note: str | None = None,
+) -> None:
+    """Add a new timeline event's words to the incident's search document.
+
+    A capture appends instead of rebuilding: a rebuild reads every event of
+    the incident, which on a long incident costs more than the capture
+    itself. The words land after the rest of the body rather than where the
+    timeline stands; the next rebuild (any review save) puts them back in
+    order, and search does not depend on the order.
+    """
+    locked = session.exec(
+        select(Incident.id)
+        .where(Incident.id == incident_id, Incident.team_id == team_id)
+        .with_for_update(key_share=True)
+    ).first()
+    if locked is None:
+        return
+    document = session.exec(
+        select(SearchDocument).where(
+            SearchDocument.team_id == team_id,
+            SearchDocument.incident_id == incident_id,
+        )
+    ).first()
+    if document is None:
+        reindex_incident(session, team_id=team_id, incident_id=incident_id)
+        return
+    pieces = [document.body, _plain(_readable(text)), _plain(note or "")]
+    document.body = "\n".join(piece for piece in pieces if piece and piece.strip())
+    document.updated_at = utc_now()
+    session.add(document)
+    session.flush()
+
+
 def _document_text(session: Session, incident: Incident) -> tuple[str, str]:
     team_id, incident_id = incident.team_id, incident.id
     stored = {

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
+from sqlmodel import select
 
 from domain import capture, lifecycle
 from domain.capture import Message, TagSource
@@ -24,7 +25,7 @@ from domain.slack_text import datetime_to_ts
 from domain.timeline import EventKind
 from store import reviews, search
 from store.db import Database
-from store.models import Incident
+from store.models import Incident, SearchDocument
 
 TEAM = "T0123ABCD"
 START = datetime(2024, 10, 1, 9, 0, tzinfo=UTC)
@@ -115,6 +116,29 @@ def test_a_symptom_phrase_in_the_timeline_finds_the_review(db) -> None:
     matched = {piece.text.lower() for piece in pieces if piece.matched}
     assert {"connection", "pool", "exhausted"} <= matched
     assert "payments" in "".join(piece.text for piece in pieces)
+
+
+def test_captured_events_are_added_to_the_document_as_a_rebuild_has_them(db):
+    incident = _declare(db, "Orders stuck")
+    _tagged(db, incident, "consumer lag on the orders topic", minutes=5)
+    _typed(db, incident, "broker disk full on kafka-2", minutes=9)
+
+    assert _titles(db, "consumer lag") == ["Orders stuck"]
+    assert _titles(db, "broker disk full") == ["Orders stuck"]
+    appended = _document_body(db, incident)
+    with db.session() as session:
+        search.reindex_incident(session, team_id=TEAM, incident_id=incident.id)
+    assert sorted(appended.splitlines()) == sorted(
+        _document_body(db, incident).splitlines()
+    )
+
+
+def _document_body(db: Database, incident: Incident) -> str:
+    with db.session() as session:
+        (document,) = session.exec(
+            select(SearchDocument).where(SearchDocument.incident_id == incident.id)
+        ).all()
+        return document.body
 
 
 def test_words_match_in_other_forms(db) -> None:

@@ -69,8 +69,14 @@ def _digest(bot: LocalBot) -> dict:
 
 
 def _click(bot: LocalBot, action: ActionItemAction, item_id: int, *, user=ALICE):
+    reply = bot.interactive(_click_payload(bot, action, item_id, user=user))
+    assert reply.status == 200
+    return reply
+
+
+def _click_payload(bot: LocalBot, action: ActionItemAction, item_id: int, *, user):
     message = _digest(bot)
-    payload = payloads.block_actions(
+    return payloads.block_actions(
         user=user,
         actions=[
             payloads.button_action(
@@ -88,9 +94,6 @@ def _click(bot: LocalBot, action: ActionItemAction, item_id: int, *, user=ALICE)
         trigger_id=bot.standin.issue_trigger_id(),
         response_url=bot.standin.new_response_url(channel_id=QUIET_CHANNEL),
     )
-    reply = bot.interactive(payload)
-    assert reply.status == 200
-    return reply
 
 
 def _item(bot: LocalBot, item_id: int):
@@ -284,25 +287,7 @@ def test_reassign_stands_when_the_new_owner_cannot_be_told(bot, items) -> None:
 
 def test_a_click_without_a_team_object_is_read_from_the_user(bot, items) -> None:
     item = items["overdue"]
-    message = _digest(bot)
-    payload = payloads.block_actions(
-        user=BOB,
-        actions=[
-            payloads.button_action(
-                action_id=ActionItemAction.DONE.value,
-                block_id=f"action_item:{item.id}:buttons",
-                value=str(item.id),
-                text="Done",
-            )
-        ],
-        container=payloads.message_container(
-            channel=QUIET_CHANNEL, message_ts=message["ts"]
-        ),
-        channel=QUIET_CHANNEL,
-        message=message,
-        trigger_id=bot.standin.issue_trigger_id(),
-        response_url=bot.standin.new_response_url(channel_id=QUIET_CHANNEL),
-    )
+    payload = _click_payload(bot, ActionItemAction.DONE, item.id, user=BOB)
     del payload["team"]
 
     assert bot.interactive(payload).status == 200
