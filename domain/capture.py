@@ -130,12 +130,8 @@ def capture_message(
         if reaction is not None:
             timeline.add_tag(session, event=event, user_id=tagged_by, reaction=reaction)
         if created:
-            search.add_event_text(
-                session,
-                team_id=message.team_id,
-                incident_id=incident.id,
-                text=event.text,
-                note=event.note,
+            search.mark_behind(
+                session, team_id=message.team_id, incident_id=incident.id
             )
         elif source is TagSource.SHORTCUT:
             search.reindex_incident(
@@ -368,8 +364,6 @@ def add_typed_event(
         )
         session.add(event)
         session.flush()
-        search.add_event_text(
-            session, team_id=team_id, incident_id=incident.id, text=text
-        )
+        search.mark_behind(session, team_id=team_id, incident_id=incident.id)
     logger.info("Typed timeline event %s for incident %s", event.id, incident.id)
     return event

@@ -111,6 +111,7 @@ def search_reviews(
     if not words:
         raise NothingToSearch(text)
 
+    bring_up_to_date(db, team_id=team_id)
     visible: list[Incident] = []
     for page in range(_MAX_PAGES):
         with db.session() as session:
@@ -134,6 +135,16 @@ def search_reviews(
     return SearchResults(words, found, more=len(visible) > limit)
 
 
+def bring_up_to_date(db: Database, *, team_id: str) -> None:
+    """Add to the workspace's search documents the events captured since
+    they were built (a capture only notes that its document is behind)."""
+    with db.reading() as session:
+        behind = search.list_behind(session, team_id=team_id)
+    if behind:
+        with db.session() as session:
+            search.refresh(session, team_id=team_id, incident_ids=behind)
+
+
 def similar_reviews(
     db: Database,
     *,
@@ -146,6 +157,7 @@ def similar_reviews(
     those with its root-cause category first, then those whose review
     shares the most telling words with its title and timeline. Private
     reviews only where `can_see` allows them."""
+    bring_up_to_date(db, team_id=team_id)
     with db.session() as session:
         incident = session.get(Incident, incident_id)
         if incident is None or incident.team_id != team_id:

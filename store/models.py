@@ -316,11 +316,23 @@ class DigestMessage(SQLModel, table=True):
 # --- Search -------------------------------------------------------------------
 
 
+class SearchRefresh(SQLModel, table=True):
+    """An incident whose search document lacks timeline events captured
+    since it was built. A capture only adds a row here: rebuilding the
+    document (and, on PostgreSQL, its whole tsvector) on every capture made
+    captures into a long incident slower with each event. Search brings
+    the documents it is about to read up to date first."""
+
+    incident_id: int = Field(foreign_key="incident.id", primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32, index=True)
+
+
 class SearchDocument(SQLModel, table=True):
     """Everything one incident's review says, as text to search.
 
     Rebuilt whole by `store.search.reindex_incident` whenever something it
-    holds changes. The full-text index over it is not part of this model:
+    holds changes, except a new timeline event: a capture only marks it
+    behind (`SearchRefresh`), and search rebuilds it before reading. The full-text index over it is not part of this model:
     on SQLite it is the FTS5 table `searchdocument_fts`, kept in step by
     triggers; on PostgreSQL a generated `search_vector` column with a GIN
     index. Both come from migration 0007.

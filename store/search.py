@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Integer, bindparam, case, column, text
+from sqlalchemy import Float, Integer, bindparam, case, column, delete, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from domain.review import Section, searchable_text
 from domain.slack_text import plain_mentions, unescape_slack
 from store import reviews
-from store.models import Incident, SearchDocument, TimelineEvent
+from store.models import Incident, SearchDocument, SearchRefresh, TimelineEvent
 from store.types import utc_now
 
 FTS_TABLE = "searchdocument_fts"
@@ -106,43 +108,43 @@ def reindex_incident(session: Session, *, team_id: str, incident_id: int) -> Non
     session.flush()
 
 
-def add_event_text(
-    session: Session,
-    *,
-    team_id: str,
-    incident_id: int,
-    text: str,
-    note: str | None = None,
-) -> None:
-    """Add a new timeline event's words to the incident's search document.
+def mark_behind(session: Session, *, team_id: str, incident_id: int) -> None:
+    """Note that the incident's search document lacks a new timeline event.
 
-    A capture appends instead of rebuilding: a rebuild reads every event of
-    the incident, which on a long incident costs more than the capture
-    itself. The words land after the rest of the body rather than where the
-    timeline stands; the next rebuild (any review save) puts them back in
-    order, and search does not depend on the order.
+    One small insert, whatever the length of the timeline; the document is
+    rebuilt (`refresh`) before anyone searches.
     """
-    locked = session.exec(
-        select(Incident.id)
-        .where(Incident.id == incident_id, Incident.team_id == team_id)
-        .with_for_update(key_share=True)
-    ).first()
-    if locked is None:
-        return
-    document = session.exec(
-        select(SearchDocument).where(
-            SearchDocument.team_id == team_id,
-            SearchDocument.incident_id == incident_id,
+    insert = (
+        pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    )
+    statement = insert(SearchRefresh).values(team_id=team_id, incident_id=incident_id)
+    session.execute(statement.on_conflict_do_nothing(index_elements=["incident_id"]))
+
+
+def list_behind(session: Session, *, team_id: str, limit: int = 200) -> list[int]:
+    """Incidents of the workspace whose documents lack recent events."""
+    return list(
+        session.exec(
+            select(SearchRefresh.incident_id)
+            .where(SearchRefresh.team_id == team_id)
+            .order_by(col(SearchRefresh.incident_id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def refresh(session: Session, *, team_id: str, incident_ids: Sequence[int]) -> None:
+    """Rebuild these incidents' documents and take them off the list."""
+    # Taken off first: an event captured meanwhile marks its incident again
+    # (on PostgreSQL that insert waits for this transaction to end).
+    session.execute(
+        delete(SearchRefresh).where(
+            col(SearchRefresh.team_id) == team_id,
+            col(SearchRefresh.incident_id).in_(incident_ids),
         )
-    ).first()
-    if document is None:
+    )
+    for incident_id in incident_ids:
         reindex_incident(session, team_id=team_id, incident_id=incident_id)
-        return
-    pieces = [document.body, _plain(_readable(text)), _plain(note or "")]
-    document.body = "\n".join(piece for piece in pieces if piece and piece.strip())
-    document.updated_at = utc_now()
-    session.add(document)
-    session.flush()
 
 
 def _document_text(session: Session, incident: Incident) -> tuple[str, str]:

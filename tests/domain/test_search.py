@@ -313,7 +313,7 @@ def _selects(db: Database, work) -> int:
     return sum(1 for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH")))
 
 
-def test_search_runs_two_queries_however_many_reviews_match(db) -> None:
+def test_search_runs_three_queries_however_many_reviews_match(db) -> None:
     def run() -> None:
         search_reviews(db, team_id=TEAM, text="disk pressure", can_see=None)
 
@@ -324,7 +324,20 @@ def test_search_runs_two_queries_however_many_reviews_match(db) -> None:
         _declare(db, f"Disk pressure {day}", at=START + timedelta(days=day))
     many = _selects(db, run)
 
-    assert few == many == 2
+    # Whether any document is behind, the matches, their snippets.
+    assert few == many == 3
+
+
+def test_a_search_brings_documents_behind_up_to_date_first(db) -> None:
+    incident = _declare(db, "Orders stuck")
+    _tagged(db, incident, "consumer lag on the orders topic", minutes=5)
+    with db.reading() as session:
+        assert search.list_behind(session, team_id=TEAM) == [incident.id]
+
+    assert _titles(db, "consumer lag") == ["Orders stuck"]
+
+    with db.reading() as session:
+        assert search.list_behind(session, team_id=TEAM) == []
 
 
 # --- Seen before ---------------------------------------------------------------
