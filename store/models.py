@@ -332,10 +332,11 @@ class SearchDocument(SQLModel, table=True):
 
     Rebuilt whole by `store.search.reindex_incident` whenever something it
     holds changes, except a new timeline event: a capture only marks it
-    behind (`SearchRefresh`), and search rebuilds it before reading. The full-text index over it is not part of this model:
-    on SQLite it is the FTS5 table `searchdocument_fts`, kept in step by
-    triggers; on PostgreSQL a generated `search_vector` column with a GIN
-    index. Both come from migration 0007.
+    behind (`SearchRefresh`), and search rebuilds it before reading. The
+    full-text index over it is not part of this model: on SQLite it is the
+    FTS5 table `searchdocument_fts`, kept in step by triggers; on
+    PostgreSQL a generated `search_vector` column with a GIN index. Both
+    come from migration 0007.
     """
 
     __table_args__ = (UniqueConstraint("team_id", "incident_id"),)

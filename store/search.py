@@ -112,8 +112,19 @@ def mark_behind(session: Session, *, team_id: str, incident_id: int) -> None:
     """Note that the incident's search document lacks a new timeline event.
 
     One small insert, whatever the length of the timeline; the document is
-    rebuilt (`refresh`) before anyone searches.
+    rebuilt (`refresh`) before anyone searches. A burst of captures into one
+    incident finds the mark there and writes nothing, so that they do not
+    queue on its key. A search rebuilding the document at the very moment
+    of a capture can miss that capture's event, which the incident's next
+    capture or review save puts back.
     """
+    already = session.exec(
+        select(SearchRefresh.incident_id).where(
+            SearchRefresh.incident_id == incident_id
+        )
+    ).first()
+    if already is not None:
+        return
     insert = (
         pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     )
