@@ -163,9 +163,12 @@ class ReviewSections:
         try:
             content, done = read_section_form(section, view)
             self._check_category(context.team_id, section, content)
-            category_before = reviewing.find_incident_by_id(
-                self.deps.db, team_id=context.team_id, incident_id=modal.i
-            ).root_cause_category
+            category_before = None
+            if section is Section.ROOT_CAUSE:
+                # Only a new category is worth a "seen before".
+                category_before = reviewing.find_incident_by_id(
+                    self.deps.db, team_id=context.team_id, incident_id=modal.i
+                ).root_cause_category
             reviewing.save_section(
                 self.deps.db,
                 team_id=context.team_id,
