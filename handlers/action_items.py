@@ -98,27 +98,21 @@ class ActionItemButtons:
     def handle_done_button(
         self, body: dict, client: WebClient, respond, context: BoltContext
     ) -> None:
-        clicked = _clicked(body, context.team_id)
-        if clicked is None:
-            return
-        with self._home_redrawn_if_refused(client, clicked):
-            action_items.mark_done(
-                self.deps.db,
-                team_id=clicked.team_id,
-                item_id=clicked.item_id,
-                by=clicked.user_id,
-                now=self.deps.now(),
-            )
-        self._redraw_clicked(client, clicked)
+        self._change_clicked(body, client, context, action_items.mark_done)
 
     def handle_still_on_it_button(
         self, body: dict, client: WebClient, respond, context: BoltContext
     ) -> None:
+        self._change_clicked(body, client, context, action_items.note_progress)
+
+    def _change_clicked(self, body: dict, client: WebClient, context, change) -> None:
+        """Apply `change` (done, still on it) to the clicked item, then draw
+        the surface it was clicked on again."""
         clicked = _clicked(body, context.team_id)
         if clicked is None:
             return
         with self._home_redrawn_if_refused(client, clicked):
-            action_items.note_progress(
+            change(
                 self.deps.db,
                 team_id=clicked.team_id,
                 item_id=clicked.item_id,
