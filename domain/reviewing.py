@@ -10,6 +10,8 @@ overwritten silently.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -207,7 +209,7 @@ def save_section(
         incident = session.get(Incident, incident_id)
         if incident is None or incident.team_id != team_id:
             raise ReviewNotFound()
-        try:
+        with _refused_if_stale(f"the {section.value.replace('_', ' ')} section"):
             row = reviews.save_section(
                 session,
                 team_id=team_id,
@@ -219,12 +221,6 @@ def save_section(
                 expected_version=expected_version,
                 now=now,
             )
-        except StaleEdit as stale:
-            raise SectionChanged(
-                what=f"the {section.value.replace('_', ' ')} section",
-                changed_by=stale.changed_by,
-                changed_at=stale.changed_at,
-            ) from None
         if section is Section.ROOT_CAUSE:
             incident.root_cause_category = content.category
             incidents.touch(incident)
@@ -319,7 +315,7 @@ def save_action_item(
                 **fields,
             )
         else:
-            try:
+            with _refused_if_stale("this action item"):
                 item = reviews.update_action_item(
                     session,
                     team_id=team_id,
@@ -329,12 +325,6 @@ def save_action_item(
                     now=now,
                     **fields,
                 )
-            except StaleEdit as stale:
-                raise SectionChanged(
-                    what="this action item",
-                    changed_by=stale.changed_by,
-                    changed_at=stale.changed_at,
-                ) from None
         search.reindex_incident(session, team_id=team_id, incident_id=incident_id)
     logger.info(
         "Saved action item %s of incident %s (vague kept: %s)",
@@ -377,19 +367,13 @@ def remove_action_item(
         if item is None:
             return
         incident_id = item.incident_id
-        try:
+        with _refused_if_stale("this action item"):
             reviews.delete_action_item(
                 session,
                 team_id=team_id,
                 item_id=item_id,
                 expected_version=expected_version,
             )
-        except StaleEdit as stale:
-            raise SectionChanged(
-                what="this action item",
-                changed_by=stale.changed_by,
-                changed_at=stale.changed_at,
-            ) from None
         search.reindex_incident(session, team_id=team_id, incident_id=incident_id)
     logger.info("Removed action item %s", item_id)
 
@@ -560,6 +544,17 @@ def _store_categories(db: Database, *, team_id: str, categories) -> list[str]:
         )
     logger.info("Workspace %s changed its root-cause categories", team_id)
     return list(categories or DEFAULT_CATEGORIES)
+
+
+@contextmanager
+def _refused_if_stale(what: str) -> Iterator[None]:
+    """Turn the store's StaleEdit into the refusal a person reads."""
+    try:
+        yield
+    except StaleEdit as stale:
+        raise SectionChanged(
+            what=what, changed_by=stale.changed_by, changed_at=stale.changed_at
+        ) from None
 
 
 def has_words(db: Database, *, incident: Incident) -> bool:
