@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 
 from bot.local import LocalBot
@@ -271,3 +273,18 @@ def test_a_message_planning_a_later_time_keeps_its_own_time(declared) -> None:
     (event,) = _events(declared)
     assert event.stated_at is None
     assert event.occurred_at == event.posted_at
+
+
+def test_a_message_of_slacks_longest_text_is_captured_whole(declared) -> None:
+    # Slack's limit for a message is 40,000 characters; emoji are one each.
+    text = ("db failover 🔥 " * 3_000)[:40_000]
+    message = declared.standin.add_message(CHANNEL, user=ALICE, text=text)
+
+    _tag(declared, message["ts"])
+    timeline = declared.command("timeline", user_id=ALICE, channel_id=CHANNEL)
+
+    (event,) = _events(declared)
+    assert event.text == text
+    assert timeline.status == 200
+    (shown,) = declared.standin.calls_to("response_url")
+    assert "db failover 🔥" in json.dumps(shown.args, ensure_ascii=False)
